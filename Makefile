@@ -1,0 +1,54 @@
+# claimbot: `make run` (set up, ingest the seeds, serve the API) and `make test` (lint, types, tests).
+# Each target installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# The CPU build of torch lies on this machine's disk; pip finds it there (an unpinned torch would pull CUDA).
+export PIP_FIND_LINKS ?= $(wildcard /opt/wheels)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Nothing is ever downloaded from a model hub: the models ship inside PyPI packages.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run ingest serve test lint types pytest bench docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: install
+	$(BIN)/claimbot ingest seeds/
+
+run: ingest
+	$(BIN)/claimbot serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check bot vectorstore tests
+	$(BIN)/ruff format --check bot vectorstore tests
+
+types: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint types pytest
+
+bench: install
+	$(BIN)/python -m bot.bench $(BENCH_ARGS)
+
+docs: install
+	$(BIN)/python -m bot.settings_doc README.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,323 @@
+"""The `claimbot` command line. It only translates between the terminal and the services.
+
+Exit codes: 0 success; 1 some inputs failed (the rest was ingested); 2 bad input or usage;
+3 not found; 4 index built with another embedding model; 5 an upstream service failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bot.models import AskRequest, Citation
+from bot.settings import Settings
+from vectorstore.errors import (
+    BadInputError,
+    ClaimbotError,
+    IndexMismatchError,
+    NotFoundError,
+    UpstreamError,
+)
+from vectorstore.models import Filters
+
+app = typer.Typer(
+    help="claimbot: answers and claim checks from news articles, in verbatim cited quotes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+EXIT_CODES: dict[type[ClaimbotError], int] = {
+    BadInputError: 2,
+    NotFoundError: 3,
+    IndexMismatchError: 4,
+    UpstreamError: 5,
+}
+
+T = TypeVar("T")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the same model as the API).")]
+SourceOpt = Annotated[list[str] | None, typer.Option("--source", help="Only this outlet (repeatable).")]
+ArticleOpt = Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")]
+
+
+@contextmanager
+def _edge() -> Iterator[None]:
+    """Turn claimbot errors into one clear line and an exit code; never a traceback for user errors."""
+    try:
+        yield
+    except ClaimbotError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
+        raise typer.Exit(code) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "input"
+        err.print(f"[red]error:[/red] {where}: {escape(first['msg'])}")
+        raise typer.Exit(2) from None
+
+
+def _services() -> Any:
+    from bot.services import build_services
+
+    return build_services(Settings())
+
+
+def _filters(
+    source: list[str] | None, article: list[str] | None, since: str | None, until: str | None
+) -> Filters | None:
+    def day(value: str | None, flag: str) -> date | None:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise BadInputError(f"{flag} must be a date like 2023-09-13, got {value!r}") from None
+
+    f = Filters(
+        source=source or None,
+        article_id=article or None,
+        published_from=day(since, "--from"),
+        published_to=day(until, "--to"),
+    )
+    return None if f == Filters() else f
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _sources_table(citations: list[Citation]) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("n", "outlet", "date", "title", "article", "span", "score"):
+        table.add_column(col, overflow="fold")
+    for c in citations:
+        table.add_row(
+            f"[{c.n}]",
+            c.source or "(unknown outlet)",
+            str(c.published or "(undated)"),
+            escape(c.title or ""),
+            c.article_id,
+            f"{c.start}-{c.end}",
+            f"{c.score:.2f}",
+        )
+    return table
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .jsonl).")],
+    prune: Annotated[
+        bool, typer.Option(help="Remove stored articles the given paths no longer contain.")
+    ] = False,
+    rebuild: Annotated[
+        bool, typer.Option(help="Drop the whole index first (e.g. after changing the model).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add or update articles. Unchanged articles are skipped; re-running never duplicates."""
+    with _edge():
+        settings = Settings()
+        if rebuild:
+            from vectorstore.store import drop_index
+
+            drop_index(settings.store)
+        from bot.services import build_services
+        from vectorstore.ingest import IngestProgress
+
+        services = build_services(settings)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+            disable=as_json,
+        ) as bar:
+            task = bar.add_task("reading", total=None)
+
+            def plan(n_articles: int, n_texts: int) -> None:
+                bar.update(task, description=f"embedding {n_articles} article(s)", total=n_texts, completed=0)
+
+            report = services.ingestor.ingest(
+                paths,
+                prune=prune,
+                progress=IngestProgress(on_plan=plan, on_embedded=lambda n: bar.advance(task, n)),
+            )
+        if as_json:
+            _print_json(report.model_dump(mode="json"))
+        else:
+            for f in report.failed:
+                err.print(f"[red]failed[/red] {escape(f.origin)}: {escape(f.reason)}")
+            out.print(
+                f"added {len(report.added)}, updated {len(report.updated)}, "
+                f"unchanged {len(report.unchanged)}, removed {len(report.removed)}, "
+                f"failed {len(report.failed)}; "
+                f"{report.chunks} chunks and {report.sentences} sentences written in {report.seconds:.1f}s"
+            )
+        if report.failed:
+            raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in English or Indonesian.")],
+    k: Annotated[int, typer.Option("-k", "--top-k", help="Most citations.")] = 5,
+    source: SourceOpt = None,
+    article: ArticleOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer with verbatim quotes, each cited [n], or say the articles do not cover it."""
+    with _edge():
+        request = AskRequest(question=question, top_k=k, filters=_filters(source, article, since, until))
+        answer = _services().ask(request)
+        if as_json:
+            _print_json(answer.model_dump(mode="json"))
+            return
+        out.print(escape(answer.answer))
+        if answer.citations:
+            out.print()
+            out.print(_sources_table(answer.citations))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", "--top-k", help="How many passages.")] = 5,
+    source: SourceOpt = None,
+    article: ArticleOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked passages for a query (no abstention), with the citation fields."""
+    with _edge():
+        request = AskRequest(question=query, top_k=k, filters=_filters(source, article, since, until))
+        results = _services().search(request.question, top_k=request.top_k, filters=request.filters)
+        if as_json:
+            _print_json(results.model_dump(mode="json"))
+            return
+        for c in results.results:
+            out.print(f"[bold][{c.n}][/bold] {escape(c.quote)}")
+        out.print()
+        out.print(_sources_table(results.results))
+
+
+def _store() -> Any:
+    """The index without the embedding model's weight in memory when a command only reads metadata."""
+    from bot.services import build_services
+
+    return build_services(Settings()).store
+
+
+@app.command()
+def articles(as_json: JsonOpt = False) -> None:
+    """List the indexed articles."""
+    with _edge():
+        records = sorted(_store().records().values(), key=lambda r: r.article_id)
+        if as_json:
+            _print_json([r.model_dump(mode="json") for r in records])
+            return
+        table = Table(box=None)
+        for col in ("article", "outlet", "date", "title", "sentences", "chunks"):
+            table.add_column(col, overflow="fold")
+        for r in records:
+            table.add_row(
+                r.article_id,
+                r.source or "",
+                str(r.published or ""),
+                escape(r.title or ""),
+                str(r.n_sentences),
+                str(r.n_chunks),
+            )
+        out.print(table)
+        out.print(f"{len(records)} article(s)")
+
+
+@app.command()
+def show(article_id: str, as_json: JsonOpt = False) -> None:
+    """Metadata and the original text that every start/end offset refers to."""
+    with _edge():
+        art = _store().get_article(article_id)
+        if as_json:
+            _print_json(art.model_dump(mode="json"))
+            return
+        for key in ("article_id", "title", "source", "author", "published", "url", "origin", "chars"):
+            out.print(f"[bold]{key}:[/bold] {escape(str(getattr(art, key) or ''))}")
+        out.print()
+        sys.stdout.write(art.text + ("\n" if not art.text.endswith("\n") else ""))
+
+
+@app.command()
+def delete(article_id: str) -> None:
+    """Remove an article and everything indexed from it."""
+    with _edge():
+        if not _store().delete_article(article_id):
+            raise NotFoundError(f"no article with id {article_id!r}")
+        out.print(f"deleted {article_id}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the model once).")] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"[yellow]warning:[/yellow] serving on {host} without authentication: "
+            "anyone who can reach it can use it"
+        )
+    if workers > 1:
+        uvicorn.run("bot.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    else:
+        from bot.api.app import create_app
+
+        uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+@app.command()
+def config(
+    markdown: Annotated[bool, typer.Option(help="Print the README's configuration table.")] = False,
+) -> None:
+    """Show the settings (environment variables CLAIMBOT_*) and their current values."""
+    from bot.settings_doc import settings_rows, settings_table_markdown
+
+    if markdown:
+        sys.stdout.write(settings_table_markdown())
+        return
+    with _edge():
+        settings = Settings()
+        for env, _group, _type, _default, _desc, current in settings_rows(settings):
+            out.print(f"{env}={escape(current)}")
+
+
+def main(argv: list[str] | None = None) -> Callable[..., Any] | None:
+    """Console-script entry point."""
+    return app(args=argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The one settings object of claimbot, nested by concern. Every field reads `CLAIMBOT_<FIELD>`.
+
+Build it with `Settings()` in an entry point (never at import time); tests pass their own values.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vectorstore.config import EmbeddingSettings, IngestSettings, RetrievalSettings, StoreSettings
+
+_ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
+
+
+class AnswerSettings(BaseSettings):
+    """How answers are composed from retrieved passages."""
+
+    model_config = _ENV
+
+    min_evidence: float = Field(
+        default=0.35,
+        ge=0,
+        le=1,
+        description="Best passage score below which the answer says the articles do not cover the question.",
+    )
+    relative_cutoff: float = Field(
+        default=0.75,
+        ge=0,
+        le=1,
+        description="Quotes scoring below this share of the best quote's score are left out of the answer.",
+    )
+
+
+class Settings(BaseSettings):
+    """All of claimbot's configuration. See the README's configuration table (generated from this)."""
+
+    model_config = _ENV
+
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Where the index lives.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Reading and splitting.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Composing answers.")

@@ -1,0 +1,48 @@
+from vectorstore.lexical import BM25, stem, tokenize
+
+
+def test_affixes_meet_at_one_stem() -> None:
+    assert stem("membantah") == stem("dibantah") == stem("bantahan") == "bantah"
+    assert stem("senjatanya") == "senjata"
+
+
+def test_tokenize_drops_function_words_and_splits_hyphens() -> None:
+    assert tokenize("Siapa yang membantah tuduhan itu?") == ["bantah", "tuduh"]
+    assert tokenize("Kim Jong-un") == ["kim", "jong", "un"]
+
+
+def _index() -> BM25:
+    bm = BM25()
+    bm.add("a#s0", "a", "Korea Utara membantah tuduhan memasok senjata ke Rusia.")
+    bm.add("a#s1", "a", "Cuaca di Jakarta cerah hari ini.")
+    bm.add("b#s0", "b", "Rusia dan Korea Utara dibantah mengirim amunisi.")
+    bm.add("c#s0", "c", "Harga beras naik di pasar.")
+    return bm
+
+
+def test_bm25_ranks_matching_documents_first() -> None:
+    hits = _index().search("siapa yang membantah pasokan senjata?", limit=10)
+    assert [doc for doc, _ in hits][:2] == ["a#s0", "b#s0"]
+    assert all(score > 0 for _, score in hits)
+
+
+def test_bm25_respects_allowed_articles_and_removal() -> None:
+    bm = _index()
+    assert [d for d, _ in bm.search("bantah", 10, allowed={"b"})] == ["b#s0"]
+    bm.remove_article("a")
+    assert len(bm) == 2
+    assert [d for d, _ in bm.search("bantah senjata", 10)] == ["b#s0"]
+    assert bm.search("cuaca jakarta", 10) == []
+
+
+def test_scores_normalise_below_max_score() -> None:
+    bm = _index()
+    top = bm.search("membantah senjata Rusia", 1)[0][1]
+    assert 0 < top <= bm.max_score("membantah senjata Rusia")
+
+
+def test_re_adding_a_document_replaces_it() -> None:
+    bm = _index()
+    bm.add("c#s0", "c", "Harga minyak turun.")
+    assert bm.search("beras", 10) == []
+    assert [d for d, _ in bm.search("minyak", 10)] == ["c#s0"]

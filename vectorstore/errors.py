@@ -1,0 +1,43 @@
+"""The small error tree of claimbot.
+
+Entry points translate these at the edge only: an HTTP status with a JSON body in the API, an exit code
+and one clear line in the CLI. "Not enough evidence" is an answer, never an exception.
+"""
+
+from __future__ import annotations
+
+
+class ClaimbotError(Exception):
+    """Base of every error claimbot raises on purpose. `code` is stable and machine-readable."""
+
+    code = "error"
+
+
+class BadInputError(ClaimbotError):
+    """The caller's input is invalid (a bad question, filter, path or setting)."""
+
+    code = "bad_request"
+
+
+class NotFoundError(ClaimbotError):
+    """The thing asked for (an article, a conversation) does not exist."""
+
+    code = "not_found"
+
+
+class IndexMismatchError(ClaimbotError):
+    """The index was built with another embedding model than the one configured: re-index."""
+
+    code = "index_mismatch"
+
+
+class UpstreamError(ClaimbotError):
+    """A service claimbot depends on (a Chroma server, an LLM endpoint) failed or is unreachable."""
+
+    code = "upstream_error"
+
+
+class QuoteIntegrityError(ClaimbotError):
+    """A quote does not equal the original text at its span: a bug, never shown to users as a quote."""
+
+    code = "quote_integrity"

@@ -1,0 +1,139 @@
+"""A lexical (BM25) index over sentences and chunks, kept in step with the Chroma store.
+
+It holds no state of its own on disk: the store rebuilds it from Chroma's documents when it opens and
+updates it in the same call that writes Chroma, so the two cannot drift apart. Tokens are lower-cased
+words with a light Indonesian affix stripper, so "membantah", "dibantah" and "bantahan" meet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Function words of Indonesian and English questions that carry no topic.
+_STOP = frozenset(
+    """
+    yang dan di ke dari itu ini untuk dengan pada dalam akan juga atau oleh karena sebagai telah sudah
+    adalah ia dia mereka kami kita saya anda para sang si tersebut bahwa kepada bagi hingga agar saat
+    apa siapa kapan mengapa bagaimana berapa mana apakah dimana kenapa seperti lebih ada tak tidak nya
+    the a an of to in on at for by with from and or is are was were be been being did do does done
+    who what when where why how which whom whose that this these those it its as about into than
+    they them their he she his her we you i me my our your will would can could should has have had
+    say said says tell told according there here any some not no yes if then so also
+    """.split()
+)
+
+_PREFIXES = ("meny", "meng", "mem", "men", "me", "peng", "pem", "pen", "ber", "ter", "di")
+_SUFFIXES = ("nya", "lah", "kah", "pun", "kan", "an", "i")
+
+
+def stem(word: str) -> str:
+    """Strip common Indonesian particles, suffixes and prefixes, keeping a stem of >= 4 letters.
+
+    Applied to questions and passages alike, consistency matters more than linguistic accuracy.
+    """
+    if word.isdigit() or len(word) <= 4:
+        return word
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            word = word[: -len(suf)]
+            break
+    for pre in _PREFIXES:
+        if word.startswith(pre) and len(word) - len(pre) >= 4:
+            return word[len(pre) :]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of `text` (stop words dropped)."""
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+class BM25:
+    """Okapi BM25 over documents keyed by id, with incremental add and remove by article."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self._postings: dict[str, dict[str, int]] = {}
+        self._length: dict[str, int] = {}
+        self._terms: dict[str, Counter[str]] = {}
+        self._article: dict[str, str] = {}
+        self._by_article: dict[str, list[str]] = {}
+        self._total = 0
+
+    def __len__(self) -> int:
+        return len(self._length)
+
+    def add(self, doc_id: str, article_id: str, text: str) -> None:
+        """Index one document (replacing a previous one with the same id)."""
+        if doc_id in self._length:
+            self._remove_doc(doc_id)
+        terms = Counter(tokenize(text))
+        self._terms[doc_id] = terms
+        self._length[doc_id] = sum(terms.values())
+        self._total += self._length[doc_id]
+        self._article[doc_id] = article_id
+        self._by_article.setdefault(article_id, []).append(doc_id)
+        for term, tf in terms.items():
+            self._postings.setdefault(term, {})[doc_id] = tf
+
+    def remove_article(self, article_id: str) -> None:
+        """Forget every document of `article_id`."""
+        for doc_id in self._by_article.pop(article_id, []):
+            self._remove_doc(doc_id, keep_article_list=True)
+
+    def _remove_doc(self, doc_id: str, keep_article_list: bool = False) -> None:
+        for term in self._terms.pop(doc_id):
+            posting = self._postings[term]
+            del posting[doc_id]
+            if not posting:
+                del self._postings[term]
+        self._total -= self._length.pop(doc_id)
+        article_id = self._article.pop(doc_id)
+        if not keep_article_list:
+            self._by_article[article_id].remove(doc_id)
+
+    def search(self, query: str, limit: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """The `limit` best (doc_id, score) pairs, restricted to articles in `allowed` when given."""
+        n = len(self._length)
+        if n == 0:
+            return []
+        avgdl = self._total / n or 1.0
+        scores: dict[str, float] = {}
+        for term in set(tokenize(query)):
+            posting = self._postings.get(term)
+            if not posting:
+                continue
+            idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            for doc_id, tf in posting.items():
+                if allowed is not None and self._article[doc_id] not in allowed:
+                    continue
+                norm = self.k1 * (1.0 - self.b + self.b * self._length[doc_id] / avgdl)
+                scores[doc_id] = scores.get(doc_id, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return best[:limit]
+
+    def max_score(self, query: str) -> float:
+        """An upper bound of any document's score for `query`, used to normalise scores to [0, 1]."""
+        n = len(self._length)
+        if n == 0:
+            return 0.0
+        total = 0.0
+        for term in set(tokenize(query)):
+            posting = self._postings.get(term)
+            if posting:
+                total += math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5)) * (self.k1 + 1.0)
+        return total
+
+
+def query_terms(text: str) -> Iterable[str]:
+    """The distinct content terms of a question, in order (for explanations and tests)."""
+    seen: dict[str, None] = {}
+    for t in tokenize(text):
+        seen.setdefault(t, None)
+    return seen.keys()

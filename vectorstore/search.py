@@ -1,0 +1,219 @@
+"""Hybrid search: dense sentences + dense chunks (context) + BM25, fused, spread across articles.
+
+Why three signals: a sentence on its own often lacks the words of the question ("Pejabat Rusia
+menyebutnya berita palsu" does not say what was called fake), its chunk carries that context; BM25
+catches names, numbers and Indonesian wording the small encoder blurs. Scores are kept on an absolute
+scale (calibrated cosine, coverage-normalised BM25) rather than fused by rank, so a weak best match
+stays weak and the answer layer can abstain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from vectorstore.config import RetrievalSettings
+from vectorstore.embeddings import ArrayEmbeddings
+from vectorstore.models import Filters, Passage
+from vectorstore.store import ChromaStore
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+# Similarities are compared after removing the corpus's topic direction (see
+# `ChromaStore.topic_direction`); those "centred" cosines of multilingual-e5 run from about 0 for
+# unrelated text to about 0.5 for a close paraphrase. This maps that band to [0, 1] so it can be
+# weighed against BM25 coverage.
+COS_FLOOR = 0.0
+COS_CEIL = 0.5
+
+
+def calibrate(cos: float) -> float:
+    """Map a centred cosine similarity to [0, 1] (see COS_FLOOR / COS_CEIL)."""
+    return float(min(1.0, max(0.0, (cos - COS_FLOOR) / (COS_CEIL - COS_FLOOR))))
+
+
+def fuse(dense: float, context: float, lexical: float, s: RetrievalSettings) -> float:
+    """Dense evidence (sentence and chunk) is the base; BM25 coverage adds to it, never subtracts.
+
+    Additive rather than averaged because BM25 is structurally near zero for English questions over
+    Indonesian text: averaging would cap their scores and make them incomparable with Indonesian ones.
+    """
+    base = (s.weight_dense * dense + s.weight_context * context) / (
+        (s.weight_dense + s.weight_context) or 1.0
+    )
+    return base + s.weight_lexical * lexical * (1.0 - base)
+
+
+class _Centred:
+    """Cosine similarity to the query with the corpus topic direction projected out of both sides."""
+
+    def __init__(self, query: NDArray[np.float32], topic: NDArray[np.float32] | None) -> None:
+        self.topic = topic
+        self.query = self._unit(query)
+
+    def _unit(self, v: NDArray[np.float32]) -> NDArray[np.float32]:
+        if self.topic is not None:
+            v = v - float(v @ self.topic) * self.topic
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm else v
+
+    def __call__(self, v: NDArray[np.float32]) -> float:
+        return float(self._unit(v) @ self.query)
+
+
+@dataclass
+class _Candidate:
+    sid: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    dense: float = 0.0
+    context: float = 0.0
+    lex_sentence: float = 0.0
+    lex_chunk: float = 0.0
+    vector: Any = field(default=None, repr=False)
+
+
+class HybridSearcher:
+    """Ranks sentences for a query; the unit returned is always a verbatim sentence span."""
+
+    def __init__(self, store: ChromaStore, embeddings: ArrayEmbeddings, settings: RetrievalSettings) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.settings = settings
+
+    def search(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        """The `top_k` best passages, at most `per_article` per article while others remain."""
+        ranked = self.rank(query, filters=filters)
+        return diversify(ranked, top_k=top_k, per_article=self.settings.per_article)
+
+    def rank(self, query: str, *, filters: Filters | None = None) -> list[Passage]:
+        """Every candidate sentence, scored and sorted best first."""
+        s = self.settings
+        store = self.store
+        qv = self.embeddings.embed_array([query], is_query=True)[0]
+        sim = _Centred(qv, store.topic_direction())
+        where = store.where(filters)
+        allowed = store.allowed_articles(filters)
+        if allowed is not None and not allowed:
+            return []
+        cands: dict[str, _Candidate] = {}
+        for sid, meta, doc, vec in store.query(store.sentences, qv, s.candidates, where):
+            cands[sid] = _candidate(sid, meta, doc)
+            cands[sid].dense = sim(vec)
+        chunk_hits = store.query(store.chunks, qv, s.candidates, where)
+        chunk_cos = {cid: sim(vec) for cid, _, _, vec in chunk_hits}
+        chunk_meta = {cid: meta for cid, meta, _, _ in chunk_hits}
+        floor = min(chunk_cos.values(), default=0.0)
+
+        bm_max = store.lex_sentences.max_score(query) or 1.0
+        lex_s = {sid: sc / bm_max for sid, sc in store.lex_sentences.search(query, s.candidates, allowed)}
+        bmc_max = store.lex_chunks.max_score(query) or 1.0
+        lex_c = {cid: sc / bmc_max for cid, sc in store.lex_chunks.search(query, s.candidates, allowed)}
+        missing_chunks = [cid for cid in lex_c if cid not in chunk_meta]
+        for cid, (meta, _, _) in store.fetch(store.chunks, missing_chunks).items():
+            chunk_meta[cid] = meta
+
+        # Sentences of the best chunks (dense or lexical) are candidates too: their context speaks.
+        by_sim = sorted(chunk_cos, key=lambda cid: -chunk_cos[cid])
+        top_chunks = by_sim[:10] + list(lex_c)[:10]
+        wanted = set(lex_s)
+        for cid in top_chunks:
+            meta = chunk_meta[cid]
+            wanted.update(f"{meta['article_id']}#s{i}" for i in range(int(meta["s0"]), int(meta["s1"])))
+        missing = [sid for sid in wanted if sid not in cands]
+        for sid, (meta, doc, vec) in store.fetch(store.sentences, missing).items():
+            if store.records().get(str(meta["article_id"])) is None:
+                continue
+            cand = _candidate(sid, meta, doc)
+            cand.dense = sim(vec)
+            cands[sid] = cand
+
+        # Index chunks by article so each candidate finds the chunks that contain it.
+        by_article: dict[str, list[tuple[int, int, str]]] = {}
+        for cid, meta in chunk_meta.items():
+            by_article.setdefault(str(meta["article_id"]), []).append((int(meta["s0"]), int(meta["s1"]), cid))
+        for cand in cands.values():
+            cand.lex_sentence = lex_s.get(cand.sid, 0.0)
+            ctx, lexc = floor, 0.0
+            for s0, s1, cid in by_article.get(cand.article_id, ()):
+                if s0 <= cand.index < s1:
+                    ctx = max(ctx, chunk_cos.get(cid, floor))
+                    lexc = max(lexc, lex_c.get(cid, 0.0))
+            cand.context, cand.lex_chunk = ctx, lexc
+
+        records = store.records()
+        out = []
+        for c in cands.values():
+            rec = records.get(c.article_id)
+            if rec is None:
+                continue
+            lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
+            score = fuse(calibrate(c.dense), calibrate(c.context), lexical, s)
+            out.append(
+                Passage(
+                    article_id=c.article_id,
+                    sentence_index=c.index,
+                    start=c.start,
+                    end=c.end,
+                    text=c.text,
+                    score=round(score, 6),
+                    dense=round(c.dense, 6),
+                    context=round(c.context, 6),
+                    lexical=round(lexical, 6),
+                    title=rec.title,
+                    source=rec.source,
+                    published=rec.published,
+                )
+            )
+        out.sort(key=lambda p: (-p.score, p.article_id, p.start))
+        return out
+
+
+def _candidate(sid: str, meta: dict[str, Any], doc: str) -> _Candidate:
+    return _Candidate(
+        sid=sid,
+        article_id=str(meta["article_id"]),
+        index=int(meta["idx"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        text=doc,
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def diversify(ranked: list[Passage], *, top_k: int, per_article: int) -> list[Passage]:
+    """Take the best passages, at most `per_article` per article while other articles have candidates,
+    and never the same sentence text twice (syndicated copies repeat sentences word for word)."""
+    chosen: list[Passage] = []
+    seen_text: set[str] = set()
+    per: dict[str, int] = {}
+    deferred: list[Passage] = []
+    for p in ranked:
+        if len(chosen) >= top_k:
+            break
+        key = _norm(p.text)
+        if key in seen_text:
+            continue
+        if per.get(p.article_id, 0) >= per_article:
+            deferred.append(p)
+            continue
+        chosen.append(p)
+        seen_text.add(key)
+        per[p.article_id] = per.get(p.article_id, 0) + 1
+    for p in deferred:
+        if len(chosen) >= top_k:
+            break
+        if _norm(p.text) not in seen_text:
+            chosen.append(p)
+            seen_text.add(_norm(p.text))
+    chosen.sort(key=lambda p: -p.score)
+    return chosen
