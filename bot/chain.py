@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from bot.answerability import Grounding, judge
 from bot.models import Answer, AskRequest, Citation
 from bot.quotes import cite, verify
 from bot.settings import AnswerSettings
@@ -27,6 +28,10 @@ _INDONESIAN = frozenset(
 NO_ANSWER = {
     "en": "The articles do not cover this question.",
     "id": "Artikel-artikel yang ada tidak membahas pertanyaan ini.",
+}
+NOT_MENTIONED = {
+    "en": "The articles do not mention {names}.",
+    "id": "Artikel-artikel yang ada tidak menyebut {names}.",
 }
 LEAD = {"en": "The articles say:", "id": "Menurut artikel:"}
 
@@ -44,19 +49,23 @@ class _State:
     request: AskRequest
     passages: list[Passage] = field(default_factory=list)
     selected: list[Passage] = field(default_factory=list)
+    missing_names: list[str] = field(default_factory=list)
 
 
 def select_quotes(passages: list[Passage], settings: AnswerSettings) -> list[Passage]:
-    """The passages worth quoting: none if the best is too weak, else those close to the best."""
-    if not passages or passages[0].score < settings.min_evidence:
+    """The passages worth quoting: those whose score is close to the best one's."""
+    if not passages:
         return []
-    floor = passages[0].score * settings.relative_cutoff
+    floor = max(p.score for p in passages) * settings.relative_cutoff
     return [p for p in passages if p.score >= floor]
 
 
-def compose(question: str, citations: list[Citation]) -> Answer:
-    """The answer text: the quotes with their [n] markers, or the plain 'not covered' sentence."""
+def compose(question: str, citations: list[Citation], missing_names: list[str] | None = None) -> Answer:
+    """The answer text: the quotes with their [n] markers, or a plain sentence saying why not."""
     lang = language(question)
+    if missing_names:
+        text = NOT_MENTIONED[lang].format(names=", ".join(missing_names))
+        return Answer(question=question, answer=text, insufficient_evidence=True, citations=[])
     if not citations:
         return Answer(question=question, answer=NO_ANSWER[lang], insufficient_evidence=True, citations=[])
     lines = [LEAD[lang]] + [f"“{c.quote}” [{c.n}]" for c in citations]
@@ -69,18 +78,35 @@ def build_answer_chain(
     searcher: HybridSearcher, store: ChromaStore, settings: AnswerSettings
 ) -> Runnable[AskRequest, Answer]:
     """The chain behind `claimbot ask` and the API's /v1/ask."""
+    cache: dict[int, Grounding] = {}
+
+    def grounding() -> Grounding:
+        vocabulary = store.vocabulary()  # refreshes the store if another process wrote
+        rev = store.loaded_revision
+        if rev not in cache:
+            cache.clear()
+            cache[rev] = Grounding(vocabulary)
+        return cache[rev]
 
     def retrieve(req: AskRequest) -> _State:
         return _State(req, searcher.search(req.question, top_k=req.top_k, filters=req.filters))
 
     def select(state: _State) -> _State:
-        state.selected = select_quotes(state.passages, settings)
+        verdict = judge(
+            state.request.question,
+            state.passages,
+            grounding(),
+            min_evidence=settings.min_evidence,
+            min_lexical=settings.min_lexical,
+        )
+        state.missing_names = verdict.missing_names
+        state.selected = select_quotes(state.passages, settings) if verdict.answerable else []
         return state
 
     def finish(state: _State) -> Answer:
         texts = store.texts([p.article_id for p in state.selected])
         citations = cite(state.selected, texts)
-        answer = compose(state.request.question, citations)
+        answer = compose(state.request.question, citations, state.missing_names)
         verify(answer.citations, texts)
         return answer
 

@@ -19,13 +19,20 @@ class AnswerSettings(BaseSettings):
     model_config = _ENV
 
     min_evidence: float = Field(
-        default=0.35,
+        default=0.15,
+        ge=-1,
+        le=1,
+        description="Least similarity (topic-centred cosine) of the best sentence to the question; below it "
+        "(and below CLAIMBOT_MIN_LEXICAL) the answer says the articles do not cover the question.",
+    )
+    min_lexical: float = Field(
+        default=0.5,
         ge=0,
         le=1,
-        description="Best passage score below which the answer says the articles do not cover the question.",
+        description="BM25 coverage of the question by the best passage that counts as evidence on its own.",
     )
     relative_cutoff: float = Field(
-        default=0.75,
+        default=0.5,
         ge=0,
         le=1,
         description="Quotes scoring below this share of the best quote's score are left out of the answer.",

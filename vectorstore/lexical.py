@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 
@@ -65,12 +66,18 @@ class BM25:
         self._article: dict[str, str] = {}
         self._by_article: dict[str, list[str]] = {}
         self._total = 0
+        # Searches run in server threads while an ingest updates the index.
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return len(self._length)
 
     def add(self, doc_id: str, article_id: str, text: str) -> None:
         """Index one document (replacing a previous one with the same id)."""
+        with self._lock:
+            self._add(doc_id, article_id, text)
+
+    def _add(self, doc_id: str, article_id: str, text: str) -> None:
         if doc_id in self._length:
             self._remove_doc(doc_id)
         terms = Counter(tokenize(text))
@@ -84,6 +91,10 @@ class BM25:
 
     def remove_article(self, article_id: str) -> None:
         """Forget every document of `article_id`."""
+        with self._lock:
+            self._remove_article(article_id)
+
+    def _remove_article(self, article_id: str) -> None:
         for doc_id in self._by_article.pop(article_id, []):
             self._remove_doc(doc_id, keep_article_list=True)
 
@@ -98,8 +109,17 @@ class BM25:
         if not keep_article_list:
             self._by_article[article_id].remove(doc_id)
 
+    def vocabulary(self) -> set[str]:
+        """Every (stemmed) term in the index."""
+        with self._lock:
+            return set(self._postings)
+
     def search(self, query: str, limit: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """The `limit` best (doc_id, score) pairs, restricted to articles in `allowed` when given."""
+        with self._lock:
+            return self._search(query, limit, allowed)
+
+    def _search(self, query: str, limit: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         n = len(self._length)
         if n == 0:
             return []
@@ -119,15 +139,18 @@ class BM25:
         return best[:limit]
 
     def max_score(self, query: str) -> float:
-        """An upper bound of any document's score for `query`, used to normalise scores to [0, 1]."""
+        """The score of a document holding every term of `query`, used to normalise scores to [0, 1].
+
+        Terms the index has never seen count at full weight: a question whose distinctive words are
+        absent from every article must not look fully covered because its names of people match.
+        """
         n = len(self._length)
         if n == 0:
             return 0.0
         total = 0.0
         for term in set(tokenize(query)):
-            posting = self._postings.get(term)
-            if posting:
-                total += math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5)) * (self.k1 + 1.0)
+            df = len(self._postings.get(term, ()))
+            total += math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0)
         return total
 
 

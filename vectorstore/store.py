@@ -14,6 +14,7 @@ articles whose content hash matches the record, so a half-written article is nev
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -97,6 +98,8 @@ class ChromaStore:
         # Running sum of sentence vectors: its direction is what the whole corpus is about (see
         # `topic_direction`).
         self._vec_sum = np.zeros(dim, dtype=np.float64)
+        # One writer at a time per process; readers see whole swaps of the derived indexes.
+        self._write_lock = threading.RLock()
         self.refresh()
 
     @classmethod
@@ -130,6 +133,16 @@ class ChromaStore:
                 "PATH...` or set CLAIMBOT_EMBEDDING_BACKEND/CLAIMBOT_EMBEDDING_MODEL back"
             )
 
+    @property
+    def loaded_revision(self) -> int:
+        """The revision this process's derived indexes reflect."""
+        return self._revision
+
+    def vocabulary(self) -> set[str]:
+        """Every (stemmed) term of the indexed sentences."""
+        self.refresh()
+        return self.lex_sentences.vocabulary()
+
     def revision(self) -> int:
         """A counter bumped by every write, so other processes know to reload."""
         meta = self.client.get_collection(self.articles.name, embedding_function=None).metadata or {}
@@ -147,6 +160,10 @@ class ChromaStore:
         rev = self.revision()
         if rev == self._revision and not force:
             return
+        with self._write_lock:
+            self._reload(rev)
+
+    def _reload(self, rev: int) -> None:
         records = {r.article_id: r for r in self._read_records()}
         lex_s, lex_c = BM25(), BM25()
         ready = {k: r.content_hash for k, r in records.items()}
@@ -224,6 +241,12 @@ class ChromaStore:
         self, article: Article, sentence_vecs: NDArray[np.float32], chunk_vecs: NDArray[np.float32]
     ) -> None:
         """Replace everything stored for `article` (see the module docstring for the protocol)."""
+        with self._write_lock:
+            self._write_article(article, sentence_vecs, chunk_vecs)
+
+    def _write_article(
+        self, article: Article, sentence_vecs: NDArray[np.float32], chunk_vecs: NDArray[np.float32]
+    ) -> None:
         if sentence_vecs.shape != (len(article.sentences), self.dim):
             raise ValueError("sentence vectors do not match the article's sentences")
         if chunk_vecs.shape != (len(article.chunks), self.dim):
@@ -271,7 +294,8 @@ class ChromaStore:
             self.lex_sentences.add(f"{aid}#s{i}", aid, doc)
         for i, doc in enumerate(c_docs):
             self.lex_chunks.add(f"{aid}#c{i}", aid, doc)
-        self._records[aid] = _record(aid, {**_article_meta(article, "ready")})
+        # Copy on write: readers may be iterating the old dict.
+        self._records = {**self._records, aid: _record(aid, _article_meta(article, "ready"))}
         self._bump()
 
     def _add(
@@ -287,6 +311,10 @@ class ChromaStore:
 
     def delete_article(self, article_id: str) -> bool:
         """Remove an article and everything derived from it. False if it was not there."""
+        with self._write_lock:
+            return self._delete_article(article_id)
+
+    def _delete_article(self, article_id: str) -> bool:
         got = self.articles.get(ids=[article_id], include=[])
         if not got["ids"]:
             return False
@@ -296,7 +324,7 @@ class ChromaStore:
         self.articles.delete(ids=[article_id])
         self.lex_sentences.remove_article(article_id)
         self.lex_chunks.remove_article(article_id)
-        self._records.pop(article_id, None)
+        self._records = {k: v for k, v in self._records.items() if k != article_id}
         self._bump()
         return True
 

@@ -16,8 +16,8 @@ from vectorstore.models import Passage
 
 # Measured on tests/data/questions.jsonl with the default settings (see README, "Quality"); a drop
 # below these is a regression.
-MIN_HIT_AT_5 = 0.0
-MIN_ABSTENTION = 0.0
+MIN_HIT_AT_5 = 0.75
+MIN_ABSTENTION = 0.25
 
 
 def _texts(services) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -45,16 +45,20 @@ def test_answer_is_made_of_cited_verbatim_quotes(seeded) -> None:  # type: ignor
 
 
 @pytest.mark.parametrize(
-    ("question", "lang"),
+    ("question", "reply"),
     [
-        ("Who won the last Premier League match between Arsenal and Manchester United?", "en"),
-        ("Siapa juara Piala Dunia FIFA 2022?", "id"),
+        (
+            "Who won the last Premier League match between Arsenal and Manchester United?",
+            "The articles do not mention Premier, League, Arsenal, Manchester.",
+        ),
+        ("Siapa juara Piala Dunia FIFA 2022?", "Artikel-artikel yang ada tidak menyebut Piala, Dunia, FIFA."),
+        ("Bagaimana cuaca di Jakarta hari ini?", NO_ANSWER["id"]),
     ],
 )
-def test_abstains_plainly_when_the_articles_do_not_say(seeded, question: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_abstains_plainly_when_the_articles_do_not_say(seeded, question: str, reply: str) -> None:  # type: ignore[no-untyped-def]
     answer = seeded.ask(AskRequest(question=question))
     assert answer.insufficient_evidence is True
-    assert answer.citations == [] and answer.answer == NO_ANSWER[lang]
+    assert answer.citations == [] and answer.answer == reply
 
 
 def test_language_of_the_reply() -> None:
