@@ -50,14 +50,16 @@ class Verdict:
 
 def name_candidates(question: str) -> list[str]:
     """Capitalised words of the question that may name something (not its first word)."""
+    return [word for word, _ in _candidates(question)]
+
+
+def _candidates(question: str) -> list[tuple[str, int]]:
     out = []
     for i, match in enumerate(_TOKEN.finditer(question)):
         word = match.group(0)
-        if i == 0 or not word[0].isupper():
+        if i == 0 or not word[0].isupper() or word.lower() in _COMMON_CAPITALISED:
             continue
-        if word.lower() in _COMMON_CAPITALISED:
-            continue
-        out.append(word)
+        out.append((word, match.start()))
     return out
 
 
@@ -81,9 +83,23 @@ class Grounding:
         for word in self.vocabulary:
             self.by_prefix.setdefault(word[:2], []).append(word)
 
+    def missing_words(self, question: str) -> list[str]:
+        """Name words of the question that no article contains, in the order they appear."""
+        return [w for w, _ in _candidates(question) if not _grounded(w, self.vocabulary, self.by_prefix)]
+
     def missing_names(self, question: str) -> list[str]:
-        """Names in the question that no article contains, in the order they appear."""
-        return [w for w in name_candidates(question) if not _grounded(w, self.vocabulary, self.by_prefix)]
+        """Like `missing_words`, with neighbouring words joined into one name ("Xi Jinping")."""
+        names: list[str] = []
+        end = -2
+        for word, start in _candidates(question):
+            if _grounded(word, self.vocabulary, self.by_prefix):
+                continue
+            if names and question[end:start].strip() == "":
+                names[-1] = f"{names[-1]} {word}"
+            else:
+                names.append(word)
+            end = start + len(word)
+        return names
 
 
 def judge(
@@ -95,9 +111,9 @@ def judge(
     min_lexical: float,
 ) -> Verdict:
     """Decide whether the passages can answer `question` (see the module docstring)."""
-    missing = grounding.missing_names(question)
+    missing = grounding.missing_words(question)
     if len(missing) >= 2:
-        return Verdict(answerable=False, missing_names=missing)
+        return Verdict(answerable=False, missing_names=grounding.missing_names(question))
     if not passages:
         return Verdict(answerable=False, missing_names=[])
     best = max(passages, key=lambda p: p.score)

@@ -103,21 +103,16 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _sources_table(citations: list[Citation]) -> Table:
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for col in ("n", "outlet", "date", "title", "article", "span", "score"):
-        table.add_column(col, overflow="fold")
+def _print_sources(citations: list[Citation]) -> None:
+    """One line per source, readable at any terminal width and easy to grep."""
+    out.print("[bold]Sources[/bold]")
     for c in citations:
-        table.add_row(
-            f"[{c.n}]",
-            c.source or "(unknown outlet)",
-            str(c.published or "(undated)"),
-            escape(c.title or ""),
-            c.article_id,
-            f"{c.start}-{c.end}",
-            f"{c.score:.2f}",
+        title = f" “{escape(c.title)}”" if c.title else ""
+        out.print(
+            f"[{c.n}] {escape(c.source or '(outlet unknown)')}, {c.published or '(undated)'}{title} "
+            f"(article {c.article_id}, characters {c.start}-{c.end}, score {c.score:.2f})",
+            highlight=False,
         )
-    return table
 
 
 @app.command()
@@ -196,7 +191,7 @@ def ask(
         out.print(escape(answer.answer))
         if answer.citations:
             out.print()
-            out.print(_sources_table(answer.citations))
+            _print_sources(answer.citations)
 
 
 @app.command()
@@ -217,9 +212,9 @@ def search(
             _print_json(results.model_dump(mode="json"))
             return
         for c in results.results:
-            out.print(f"[bold][{c.n}][/bold] {escape(c.quote)}")
+            out.print(f"[bold]\\[{c.n}][/bold] {escape(c.quote)}", highlight=False)
         out.print()
-        out.print(_sources_table(results.results))
+        _print_sources(results.results)
 
 
 def _store() -> Any:
@@ -285,17 +280,23 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    with _edge():
+        settings = Settings()
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.auth.api_keys:
+        what = "the answer routes are open" if settings.auth.admin_keys else "no API keys are set"
         err.print(
-            f"[yellow]warning:[/yellow] serving on {host} without authentication: "
-            "anyone who can reach it can use it"
+            f"[yellow]warning:[/yellow] serving on {host} and {what}: anyone who can reach it can use "
+            "it (set CLAIMBOT_API_KEYS)"
         )
+    # The app writes one JSON line per request itself; uvicorn's access log would repeat it.
     if workers > 1:
-        uvicorn.run("bot.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "bot.api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False
+        )
     else:
         from bot.api.app import create_app
 
-        uvicorn.run(create_app(Settings()), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
 
 
 @app.command()

@@ -151,7 +151,7 @@ class HybridSearcher:
         out = []
         for c in cands.values():
             rec = records.get(c.article_id)
-            if rec is None:
+            if rec is None or not quotable(c.text, rec.title):
                 continue
             lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
             score = fuse(calibrate(c.dense), calibrate(c.context), lexical, s)
@@ -173,6 +173,17 @@ class HybridSearcher:
             )
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
+
+
+def quotable(sentence: str, title: str | None) -> bool:
+    """Headlines and questions are context, not evidence: never offered as a quote.
+
+    A headline summarises (and its body says the same with attribution); a sentence that asks
+    ("Apa yang Diinginkan Rusia dari Korea Utara?") answers nothing. Both still count as context
+    through their chunk.
+    """
+    text = sentence.strip().rstrip("\"”’'")
+    return not text.endswith("?") and sentence.strip() != (title or "").strip()
 
 
 def _candidate(sid: str, meta: dict[str, Any], doc: str) -> _Candidate:

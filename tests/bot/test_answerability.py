@@ -35,7 +35,8 @@ def test_names_are_grounded_by_spelling_or_near_spelling() -> None:
     g = Grounding(VOCAB)
     assert g.missing_names("Did Putin meet Kim in Russia?") == []  # Russia ~ rusia
     assert g.missing_names("What did the Korea Institute say?") == []  # Institute ~ institut
-    assert g.missing_names("What did Xi Jinping say to Putin?") == ["Xi", "Jinping"]
+    assert g.missing_words("What did Xi Jinping say to Putin?") == ["Xi", "Jinping"]
+    assert g.missing_names("Did Xi Jinping or Zelensky call Putin?") == ["Xi Jinping", "Zelensky"]
 
 
 def test_two_unknown_names_mean_no_answer_one_does_not() -> None:

@@ -16,8 +16,8 @@ from vectorstore.models import Passage
 
 # Measured on tests/data/questions.jsonl with the default settings (see README, "Quality"); a drop
 # below these is a regression.
-MIN_HIT_AT_5 = 0.75
-MIN_ABSTENTION = 0.25
+MIN_HIT_AT_5 = 0.84
+MIN_ABSTENTION = 0.33
 
 
 def _texts(services) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -49,9 +49,9 @@ def test_answer_is_made_of_cited_verbatim_quotes(seeded) -> None:  # type: ignor
     [
         (
             "Who won the last Premier League match between Arsenal and Manchester United?",
-            "The articles do not mention Premier, League, Arsenal, Manchester.",
+            "The articles do not mention Premier League, Arsenal, Manchester.",
         ),
-        ("Siapa juara Piala Dunia FIFA 2022?", "Artikel-artikel yang ada tidak menyebut Piala, Dunia, FIFA."),
+        ("Siapa juara Piala Dunia FIFA 2022?", "Artikel-artikel yang ada tidak menyebut Piala Dunia FIFA."),
         ("Bagaimana cuaca di Jakarta hari ini?", NO_ANSWER["id"]),
     ],
 )

@@ -56,7 +56,9 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str]) -> None:
 def test_ask_prints_quotes_then_sources(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["ask", "Siapa yang membantah tuduhan pengiriman senjata?"], env=env)
     assert result.exit_code == 0, result.output
-    assert "[1]" in result.output and "outlet" in result.output and "span" in result.output
+    out = result.output
+    assert "[1]" in out and "Sources" in out and out.index("Sources") > out.index("[1]")
+    assert "characters " in out and "article " in out
 
 
 def test_search_articles_show_and_delete(env: dict[str, str], tmp_path: Path) -> None:
