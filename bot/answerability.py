@@ -1,6 +1,6 @@
 """Can the articles answer this question at all? Checked before quoting anything.
 
-Two checks, each explainable to a user:
+Three checks, each explainable to a user:
 
 1. **Names the articles never mention.** A question about "Xi Jinping" or "the Premier League" cannot be
    answered by articles that never name them, however close the topic. Capitalised words of the
@@ -11,6 +11,8 @@ Two checks, each explainable to a user:
    removed) must reach `min_evidence`, unless its wording covers the question well (BM25). A single
    unknown name is not enough to refuse (it may be a spelling the articles do not use, "Korsel" for
    "Korea Selatan"), but it doubles the similarity the evidence needs.
+3. **No answer of the kind asked for.** A "how many / berapa" question needs a quantity in one of the
+   two best passages, a "when / kapan" question a date or time (`bot.answer_types`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.answer_types import carries, expected_type
 from vectorstore.lexical import stem
 from vectorstore.models import Passage
 
@@ -119,4 +122,6 @@ def judge(
     best = max(passages, key=lambda p: p.score)
     floor = min_evidence * 2 if missing else min_evidence
     strong = best.dense >= floor or best.lexical >= min_lexical
-    return Verdict(answerable=strong, missing_names=[])
+    best_two = sorted(passages, key=lambda p: -p.score)[:2]
+    typed = carries(expected_type(question), (p.text for p in best_two))
+    return Verdict(answerable=strong and typed, missing_names=[])

@@ -9,13 +9,13 @@ from vectorstore.models import Passage
 VOCAB = set(tokenize("Kim Jong Un bertemu Putin di Rusia. Institut Unifikasi Nasional Korea. Gedung Putih."))
 
 
-def _p(dense: float, lexical: float) -> Passage:
+def _p(dense: float, lexical: float, text: str = "Kim") -> Passage:
     return Passage(
         article_id="a",
         sentence_index=0,
         start=0,
-        end=3,
-        text="Kim",
+        end=len(text),
+        text=text,
         score=0.5,
         dense=dense,
         context=0.0,
@@ -54,6 +54,16 @@ def test_two_unknown_names_mean_no_answer_one_does_not() -> None:
 
 def test_weak_evidence_is_no_answer_unless_the_wording_covers_the_question() -> None:
     g = Grounding(VOCAB)
-    assert judge("kapan?", [_p(0.05, 0.1)], g, min_evidence=0.15, min_lexical=0.5).answerable is False
-    assert judge("kapan?", [_p(0.05, 0.8)], g, min_evidence=0.15, min_lexical=0.5).answerable is True
-    assert judge("kapan?", [], g, min_evidence=0.15, min_lexical=0.5).answerable is False
+    assert judge("siapa?", [_p(0.05, 0.1)], g, min_evidence=0.15, min_lexical=0.5).answerable is False
+    assert judge("siapa?", [_p(0.05, 0.8)], g, min_evidence=0.15, min_lexical=0.5).answerable is True
+    assert judge("siapa?", [], g, min_evidence=0.15, min_lexical=0.5).answerable is False
+
+
+def test_a_question_needs_an_answer_of_its_kind_among_the_two_best_passages() -> None:
+    g = Grounding(VOCAB)
+    undated = [_p(0.4, 0.0, "Kim bertemu Putin."), _p(0.3, 0.0, "Putin menyambut Kim.")]
+    dated = [*undated[:1], _p(0.3, 0.0, "Mereka bertemu pada April 2019.")]
+    assert (
+        judge("Kapan Kim bertemu Putin?", undated, g, min_evidence=0.15, min_lexical=0.5).answerable is False
+    )
+    assert judge("Kapan Kim bertemu Putin?", dated, g, min_evidence=0.15, min_lexical=0.5).answerable is True

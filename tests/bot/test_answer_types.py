@@ -1,0 +1,46 @@
+"""Expected answer types of questions, and whether a quote carries one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer_types import AnswerType, carries, expected_type, has_date, has_quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did Kim and Putin first meet?", AnswerType.DATE),
+        ("Which event was Kim expected to attend, and when was it?", AnswerType.DATE),
+        ("Kapan media Amerika memberitakan rencana lawatan Kim?", AnswerType.DATE),
+        ("Pada jam berapa rudal diluncurkan?", AnswerType.DATE),
+        ("How many missiles did North Korea launch?", AnswerType.QUANTITY),
+        ("How far did the missiles fly?", AnswerType.QUANTITY),
+        ("Berapa orang anggota delegasi?", AnswerType.QUANTITY),
+        ("What did Kim write when he signed the book?", AnswerType.OTHER),  # "when" as a conjunction
+        ("Who denied arms transfers?", AnswerType.OTHER),
+    ],
+)
+def test_expected_type(question: str, kind: AnswerType) -> None:
+    assert expected_type(question) is kind
+
+
+def test_quantities_are_numbers_that_are_not_dates() -> None:
+    assert has_quantity("Rudal itu menempuh jarak sekitar 650 kilometer.")
+    assert has_quantity("Korea Utara meluncurkan dua rudal balistik.")
+    assert has_quantity("lebih dari 18 bulan perang")
+    assert not has_quantity("Pada Rabu 13 September pukul 11.43 waktu setempat.")
+    assert not has_quantity("Forum itu berlangsung pada 10-13 September 2023.")
+    assert not has_quantity("Kim bertemu Putin di Vladivostok.")
+
+
+def test_dates_and_times() -> None:
+    assert has_date("Selasa (5/9/2023)") and has_date("pada April 2019") and has_date("pukul 11.43")
+    assert has_date("sejak tahun lalu") and has_date("last week")
+    assert not has_date("Kim bertemu Putin di Vostochny Cosmodrome.")
+
+
+def test_carries() -> None:
+    assert carries(AnswerType.OTHER, [])
+    assert carries(AnswerType.QUANTITY, ["tanpa angka", "sekitar 650 kilometer"])
+    assert not carries(AnswerType.DATE, ["Kim bertemu Putin."])
