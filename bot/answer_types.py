@@ -26,7 +26,53 @@ _DATE_Q = re.compile(
     r"(?:jam|pukul|tahun|bulan) berapa|hari apa)\b",
     re.IGNORECASE,
 )
-_QUANTITY_Q = re.compile(r"\b(how (?:many|much|far|long|old)|berapa|seberapa)\b", re.IGNORECASE)
+_QUANTITY_Q = re.compile(
+    r"\b(how (?:many|much|far|long|old)|berapa|seberapa)\b|"
+    r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,2}(?:number|amount|value|price|cost|total|distance|range)\b",
+    re.IGNORECASE,
+)
+
+# Units a question may count in, with the Indonesian words the articles use for them. A closed class
+# of measure words, so "How many hours..." can demand "... N jam" of the evidence.
+_UNITS: dict[str, tuple[str, ...]] = {
+    "orang": ("orang",),
+    "people": ("orang",),
+    "persons": ("orang",),
+    "hari": ("hari",),
+    "days": ("hari",),
+    "jam": ("jam",),
+    "hours": ("jam",),
+    "menit": ("menit",),
+    "minutes": ("menit",),
+    "minggu": ("minggu", "pekan"),
+    "pekan": ("pekan", "minggu"),
+    "weeks": ("minggu", "pekan"),
+    "bulan": ("bulan",),
+    "months": ("bulan",),
+    "tahun": ("tahun",),
+    "years": ("tahun",),
+    "kali": ("kali",),
+    "times": ("kali",),
+    "kilometer": ("kilometer", "km"),
+    "kilometers": ("kilometer", "km"),
+    "kilometres": ("kilometer", "km"),
+    "mil": ("mil",),
+    "miles": ("mil",),
+    "persen": ("persen", "%"),
+    "percent": ("persen", "%"),
+    "dolar": ("dolar", "dollar", "$"),
+    "dollars": ("dolar", "dollar", "$"),
+    "ton": ("ton",),
+    "tons": ("ton",),
+    "tonnes": ("ton",),
+}
+_DURATION = ("detik", "menit", "jam", "hari", "minggu", "pekan", "bulan", "tahun")
+_DISTANCE = ("meter", "kilometer", "km", "mil")
+_UNIT_Q = re.compile(
+    r"\b(how long|berapa lama|how far|berapa jauh)\b|"
+    r"\bhow many\s+(\w+)|\bberapa\s+(?:(?:jumlah|banyak|total|pasti)\s+)*(\w+)",
+    re.IGNORECASE,
+)
 
 _MONTHS = (
     "januari februari maret april mei juni juli agustus september oktober november desember "
@@ -85,6 +131,27 @@ def expected_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+def expected_units(question: str) -> tuple[str, ...]:
+    """Indonesian unit words the answer must count in, or () when the question names none."""
+    m = _UNIT_Q.search(question)
+    if not m:
+        return ()
+    if m.group(1):
+        return _DURATION if m.group(1).lower() in ("how long", "berapa lama") else _DISTANCE
+    if m.group(2):  # English: only measure words translate reliably
+        return _UNITS.get(m.group(2).lower(), ())
+    # Indonesian: the counted noun itself is what the articles write ("berapa rudal" -> "dua rudal").
+    noun = m.group(3).lower()
+    return _UNITS.get(noun, (noun,))
+
+
+def has_counted(text: str, units: tuple[str, ...]) -> bool:
+    """A number followed (within one word) by one of `units`: "650 kilometer", "18 bulan", "dua hari"."""
+    alternatives = "|".join(re.escape(u) for u in units)
+    number = r"(?:\d[\d.,]*|" + _NUMBER_WORDS.pattern + r")"
+    return bool(re.search(number + r"\s*(?:\w+\s+)?(?:" + alternatives + r")\b", text, re.IGNORECASE))
+
+
 def has_date(text: str) -> bool:
     """A date, day, month, year, clock time or relative time expression."""
     return bool(_DATE_WORDS.search(text) or _DATE_NUM.search(text) or _RELATIVE_RE.search(text))
@@ -101,9 +168,13 @@ def has_quantity(text: str) -> bool:
     return bool(_DIGITS.search(without_dates))
 
 
-def carries(answer_type: AnswerType, quotes: Iterable[str]) -> bool:
-    """Whether any quote holds the kind of answer asked for (always true for OTHER)."""
+def carries(answer_type: AnswerType, quotes: Iterable[str], units: tuple[str, ...] = ()) -> bool:
+    """Whether any quote holds the kind of answer asked for (always true for OTHER); for a quantity
+    with `units`, a number counted in one of them."""
     if answer_type is AnswerType.OTHER:
         return True
-    check = has_date if answer_type is AnswerType.DATE else has_quantity
-    return any(check(q) for q in quotes)
+    if answer_type is AnswerType.DATE:
+        return any(has_date(q) for q in quotes)
+    if units:
+        return any(has_counted(q, units) for q in quotes)
+    return any(has_quantity(q) for q in quotes)

@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.answer_types import carries, expected_type
+from bot.answer_types import carries, expected_type, expected_units
 from vectorstore.lexical import stem
 from vectorstore.models import Passage
 
@@ -123,5 +123,5 @@ def judge(
     floor = min_evidence * 2 if missing else min_evidence
     strong = best.dense >= floor or best.lexical >= min_lexical
     best_two = sorted(passages, key=lambda p: -p.score)[:2]
-    typed = carries(expected_type(question), (p.text for p in best_two))
+    typed = carries(expected_type(question), (p.text for p in best_two), expected_units(question))
     return Verdict(answerable=strong and typed, missing_names=[])

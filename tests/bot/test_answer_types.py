@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer_types import AnswerType, carries, expected_type, has_date, has_quantity
+from bot.answer_types import (
+    AnswerType,
+    carries,
+    expected_type,
+    expected_units,
+    has_counted,
+    has_date,
+    has_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +52,30 @@ def test_carries() -> None:
     assert carries(AnswerType.OTHER, [])
     assert carries(AnswerType.QUANTITY, ["tanpa angka", "sekitar 650 kilometer"])
     assert not carries(AnswerType.DATE, ["Kim bertemu Putin."])
+
+
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        ("How many hours did the journey take?", ("jam",)),
+        ("Berapa orang anggota delegasi?", ("orang",)),
+        ("Berapa jumlah pasti rudal yang dikirim?", ("rudal",)),
+        ("How many missiles were fired?", ()),  # an English noun the Indonesian text would not use
+        (
+            "Sudah berapa lama perang berlangsung?",
+            ("detik", "menit", "jam", "hari", "minggu", "pekan", "bulan", "tahun"),
+        ),
+        ("How far did the missiles fly?", ("meter", "kilometer", "km", "mil")),
+        ("Who denied it?", ()),
+    ],
+)
+def test_expected_units(question: str, units: tuple[str, ...]) -> None:
+    assert expected_units(question) == units
+
+
+def test_a_counted_answer_needs_the_unit() -> None:
+    assert has_counted("menempuh jarak sekitar 650 kilometer (404 mil)", ("kilometer", "km"))
+    assert has_counted("meluncurkan dua rudal balistik", ("rudal",))
+    assert has_counted("dalam lebih dari 18 bulan perang", ("bulan", "tahun"))
+    assert not has_counted("pertemuan delegasi mereka", ("orang",))
+    assert carries(AnswerType.QUANTITY, ["dua rudal"], ("orang",)) is False
