@@ -183,6 +183,8 @@ def quotable(sentence: str, title: str | None) -> bool:
     through their chunk.
     """
     text = sentence.strip().rstrip("\"”’'")
+    if not text or text[-1] not in ".!…:;)":
+        return False  # a headline or sub-heading: no closing punctuation
     return not text.endswith("?") and sentence.strip() != (title or "").strip()
 
 
