@@ -8,6 +8,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.api.config import AuthSettings, HttpSettings
+from bot.conversations import ConversationSettings
 from vectorstore.config import EmbeddingSettings, IngestSettings, RetrievalSettings, StoreSettings
 
 _ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
@@ -49,3 +51,8 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Reading and splitting.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Composing answers.")
+    conversations: ConversationSettings = Field(
+        default_factory=ConversationSettings, description="Conversation storage and follow-ups."
+    )
+    auth: AuthSettings = Field(default_factory=AuthSettings, description="API keys and rate limits.")
+    http: HttpSettings = Field(default_factory=HttpSettings, description="HTTP limits, CORS and logs.")

@@ -1,130 +1,165 @@
 """The FastAPI application: translates HTTP to the services and errors to JSON, nothing more.
 
-Errors are `{"error": {"code", "message"}}` with the matching status; validation errors name the field.
+`create_app(settings)` builds the app and does nothing else; its lifespan opens the conversation store
+and loads the model and index in the background, so `/healthz` answers at once and `/readyz` says 503
+until they are ready. Tests (and embedders) may hand in ready `services` instead.
+
+Middleware, outermost first: the request log (request id, JSON line, metrics, last-resort 500), CORS
+(when origins are configured, so error responses carry its headers too), the body size limit. Auth and
+the rate limit are route dependencies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Any
 
-from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from bot.api import articles, chat, metrics, openai_compat
+from bot.api.auth import RateLimiter, caller_dependency
 from bot.api.deps import ServicesDep
-from bot.models import MAX_TOP_K, Answer, AskRequest, SearchResults
+from bot.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from bot.api.limits import BodyLimitMiddleware
+from bot.api.logging_mw import RequestLogMiddleware, configure_logging
+from bot.api.metrics import Metrics
+from bot.conversations import ConversationStore
+from bot.services import Services
 from bot.settings import Settings
-from vectorstore.errors import (
-    BadInputError,
-    ClaimbotError,
-    IndexMismatchError,
-    NotFoundError,
-    UpstreamError,
-)
-from vectorstore.models import ArticleRecord, Filters, StoredArticle
 
 log = logging.getLogger("claimbot.api")
 
-STATUS: dict[type[ClaimbotError], int] = {
-    BadInputError: 400,
-    NotFoundError: 404,
-    IndexMismatchError: 409,
-    UpstreamError: 503,
-}
+DESCRIPTION = """Answers questions about news articles with **verbatim quotes**, each cited with its outlet,
+date, article id and exact character span, and says plainly when the articles do not cover a question.
+
+When `CLAIMBOT_API_KEYS` is set, `/v1/*` needs `Authorization: Bearer <key>`; the admin routes need a key
+from `CLAIMBOT_ADMIN_KEYS`. Errors are `{"error": {"code", "message"}}`. OpenAI clients work with
+`base_url=<this server>/v1`."""
 
 
-class SearchRequest(BaseModel):
-    """A search for passages (no abstention)."""
+class Readiness(BaseModel):
+    """The model and index are loaded."""
 
-    query: str = Field(min_length=1, max_length=2000)
-    top_k: int = Field(default=5, ge=1, le=MAX_TOP_K)
-    filters: Filters | None = None
-
-
-class ArticlePage(BaseModel):
-    """One page of the article list."""
-
-    total: int
-    offset: int
-    limit: int
-    articles: list[ArticleRecord]
+    status: str
+    model: str
+    articles: int
+    sentences: int
+    chunks: int
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+async def _load_services(app: FastAPI, settings: Settings) -> None:
+    from bot.services import build_services
+
+    try:
+        app.state.services = await run_in_threadpool(build_services, settings)
+    except Exception as exc:  # reported by /readyz and the log; the process stays up to say why
+        app.state.load_error = str(exc) or type(exc).__name__
+        log.exception("the model or index failed to load", extra={"fields": {"error": app.state.load_error}})
+        return
+    fields = {"model": app.state.services.embeddings.model_id, "pid": os.getpid()}
+    log.info("ready", extra={"fields": fields})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; its lifespan loads the model and opens the index once per process."""
+def _openapi_with_upload_schemas(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                articles.openapi_components()
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
+    """Build the app (no I/O here: the lifespan opens the stores and loads the model)."""
     settings = settings or Settings()
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from bot.services import build_services
-
-        app.state.services = await run_in_threadpool(build_services, settings)
+        app.state.conversations = await run_in_threadpool(
+            ConversationStore.open, settings.conversations, settings.store.data_dir
+        )
+        log.info(
+            "starting",
+            extra={
+                "fields": {
+                    "auth": "keys" if settings.auth.enabled else "open",
+                    "rate_limit_per_minute": settings.auth.rate_limit_per_minute,
+                    "cors_origins": settings.http.cors_origins,
+                    "conversations": str(app.state.conversations.path),
+                }
+            },
+        )
+        loading = None if services is not None else asyncio.create_task(_load_services(app, settings))
         yield
+        if loading is not None and not loading.done():
+            loading.cancel()
 
     app = FastAPI(
         title="claimbot",
         summary="Answers from news articles in verbatim, cited quotes.",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.services = services
+    app.state.load_error = None
+    app.state.metrics = Metrics(lambda: app.state.services)
+    install_error_handlers(app)
 
-    @app.exception_handler(ClaimbotError)
-    async def _claimbot_error(_: Request, exc: ClaimbotError) -> JSONResponse:
-        status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 500)
-        if status >= 500:
-            log.error("%s: %s", exc.code, exc)
-        return _error(status, exc.code, str(exc))
+    limiter = RateLimiter(settings.auth.rate_limit_per_minute, settings.auth.rate_limit_burst)
+    user = caller_dependency(settings.auth, limiter, admin=False)
+    admin = caller_dependency(settings.auth, limiter, admin=True)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
-        return _error(422, "invalid_request", f"{where}: {first['msg']}")
-
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
         """The process is up."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"])
-    def readyz(services: ServicesDep) -> dict[str, object]:
+    @app.get("/readyz", tags=["operations"], responses={503: {"model": ErrorBody}})
+    def readyz(services: ServicesDep) -> Readiness:
         """The model is loaded and the index is open (503 until then)."""
-        return {"status": "ready", "model": services.embeddings.model_id, **services.store.counts()}
+        counts = services.store.counts()
+        return Readiness(status="ready", model=services.embeddings.model_id, **counts)
 
-    @app.post("/v1/ask", tags=["answers"])
-    def ask(request: AskRequest, services: ServicesDep) -> Answer:
-        """Answer a question with verbatim, cited quotes (or say the articles do not cover it)."""
-        return services.ask(request)
+    app.include_router(metrics.build_router())
+    app.include_router(chat.build_router(user), responses=ERROR_RESPONSES)
+    app.include_router(articles.build_router(settings, user, admin), responses=ERROR_RESPONSES)
+    app.include_router(openai_compat.build_router(user), responses=ERROR_RESPONSES)
+    app.openapi = _openapi_with_upload_schemas(app)  # type: ignore[method-assign]
 
-    @app.post("/v1/search", tags=["answers"])
-    def search(request: SearchRequest, services: ServicesDep) -> SearchResults:
-        """Ranked passages with citation fields."""
-        return services.search(request.query, top_k=request.top_k, filters=request.filters)
-
-    @app.get("/v1/articles", tags=["articles"])
-    def articles(
-        services: ServicesDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> ArticlePage:
-        """The indexed articles with their metadata, a page at a time."""
-        records = sorted(services.store.records().values(), key=lambda r: r.article_id)
-        return ArticlePage(
-            total=len(records), offset=offset, limit=limit, articles=records[offset : offset + limit]
+    # add_middleware puts each in front of the ones before: the body limit ends up innermost.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=settings.http.max_body_bytes,
+        overrides={("POST", "/v1/articles"): settings.http.max_upload_bytes},
+    )
+    if settings.http.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.http.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
         )
-
-    @app.get("/v1/articles/{article_id}", tags=["articles"])
-    def article(article_id: str, services: ServicesDep) -> StoredArticle:
-        """An article's metadata and the original text every start/end offset refers to."""
-        return services.store.get_article(article_id)
-
+    app.add_middleware(
+        RequestLogMiddleware,
+        log_text=settings.http.log_message_text,
+        observers=(app.state.metrics.observe_request,),
+    )
     return app

@@ -1,0 +1,158 @@
+"""Errors at the HTTP edge: every error is `{"error": {"code", "message"}}` with the matching status.
+
+| status | code | when |
+|---|---|---|
+| 400 | `bad_request` | the input is well-formed but unusable (`BadInputError`) |
+| 401 | `unauthorized` | no or unknown API key while keys are configured |
+| 403 | `forbidden` | a valid key on an admin route that it does not open |
+| 404 | `not_found` | no such article, conversation, model or route |
+| 405 | `method_not_allowed` | the route exists, the method does not |
+| 409 | `index_mismatch` | the index was built with another embedding model |
+| 413 | `too_large` | the request body is over the limit |
+| 415 | `unsupported_media_type` | a body type the route does not read |
+| 422 | `invalid_request` | a field is missing or out of range; the message names it |
+| 429 | `rate_limited` | over the per-key rate limit; `Retry-After` says when to retry |
+| 503 | `not_ready`, `upstream_error` | the model and index are still loading, or Chroma failed |
+| 500 | `internal_error` | a bug; the message carries the request id to look up in the logs |
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from vectorstore.errors import (
+    BadInputError,
+    ClaimbotError,
+    IndexMismatchError,
+    NotFoundError,
+    UpstreamError,
+)
+
+log = logging.getLogger("claimbot.api")
+
+STATUS: dict[type[ClaimbotError], int] = {
+    BadInputError: 400,
+    NotFoundError: 404,
+    IndexMismatchError: 409,
+    UpstreamError: 503,
+}
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    503: "not_ready",
+}
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable machine-readable code and a message for people."""
+
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    """An error raised by the HTTP layer itself (auth, limits, media types)."""
+
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or _HTTP_CODES.get(status, "error")
+        self.message = message
+        self.headers = headers or {}
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# Documented on every /v1 route, so the OpenAPI spec matches what clients really get.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _doc("The body cannot be parsed (e.g. not UTF-8), or the input cannot be used."),
+    401: _doc("No or unknown API key (only when keys are configured)."),
+    413: _doc("Request body over the limit."),
+    422: _doc("A field is missing or out of range; the message names it."),
+    429: _doc("Over the rate limit; see the Retry-After header."),
+    503: _doc("The model and index are still loading, or the Chroma server failed."),
+}
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {403: _doc("The key is not an admin key.")}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _doc("No such item.")}
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The JSON error response."""
+    body = ErrorBody(error=ErrorDetail(code=code, message=message))
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
+
+
+def field_message(errors: list[Any]) -> str:
+    """'top_k: Input should be ...' for the first validation error, naming the field."""
+    first = errors[0]
+    loc = [str(p) for p in first.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]  # where it was sent; the field's own name says enough
+    return f"{'.'.join(loc) or 'body'}: {first.get('msg', 'invalid')}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Translate every error to the JSON error body."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(ClaimbotError)
+    async def _claimbot_error(_: Request, exc: ClaimbotError) -> JSONResponse:
+        status = next((s for t, s in STATUS.items() if isinstance(exc, t)), 500)
+        if status >= 500:
+            log.error("%s: %s", exc.code, exc)
+        return error_response(status, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", field_message(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return error_response(exc.status_code, code, message, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the path supports. Starlette names only the first route that matched the path,
+    so with GET and DELETE as two routes of one path its `Allow` would omit one."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)

@@ -1,0 +1,413 @@
+"""Conversations: their turns kept in SQLite, and the follow-up rule that makes "when did they say that?"
+retrieve for what was asked before.
+
+**The follow-up rule.** A message is read as a follow-up of the conversation when there are earlier
+questions and the message
+
+1. refers back: it has a demonstrative (English: it, its, this, that, these, those, there; Indonesian:
+   itu, ini, tersebut, hal, sana), or a personal pronoun (they, them, their, he, him, his, she, her;
+   mereka, dia, ia, beliau) while naming no one itself ("Where did Kim and Putin hold their summit?"
+   has its own antecedent: no capitalised word after the first means no name), or
+2. continues: it starts with "and", "also", "but", "so", "then", "what about", "how about" (Indonesian:
+   "dan", "juga", "tapi", "lalu", "terus", "kemudian", "kalau", "bagaimana dengan"), or
+3. is short: at most three words ("why?", "kapan?", "since when?").
+
+The question retrieved for is then the earlier question(s) followed by the message: walking back from the
+latest earlier question, each is taken in until one that was not itself a follow-up (the question that
+set the topic), at most `followup_questions` of them, and never beyond the question length limit (older
+context is left out first). So after "who denied arms transfers?", "when did they say that?" retrieves
+for "who denied arms transfers? when did they say that?". Answers quote the articles only, so a wrong
+guess costs relevance, never truth; `search_query` in every reply shows what was retrieved for.
+
+**Storage.** One SQLite file (default `<data dir>/conversations.sqlite3`) in WAL mode, a new connection
+for every operation and `BEGIN IMMEDIATE` for writes, so several threads and worker processes on one
+machine share it safely and it survives restarts. Conversations untouched for longer than the retention
+are deleted (checked when the store opens and at most every ten minutes after) and are never returned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from langchain_core.runnables import RunnableConfig
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.answerability import name_candidates
+from bot.models import MAX_QUESTION_CHARS, Answer, AskRequest, Citation
+from vectorstore.errors import BadInputError, NotFoundError
+from vectorstore.models import Filters
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+_ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
+
+CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+_PURGE_EVERY_S = 600.0
+
+_DEMONSTRATIVE = frozenset("it its this that these those there itu ini tersebut hal sana".split())
+_PERSONAL = frozenset("they them their theirs he him his she her hers mereka dia ia beliau".split())
+_CONTINUING = (
+    "and",
+    "also",
+    "but",
+    "so",
+    "then",
+    "what about",
+    "how about",
+    "dan",
+    "juga",
+    "tapi",
+    "tetapi",
+    "lalu",
+    "terus",
+    "kemudian",
+    "kalau",
+    "bagaimana dengan",
+)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_SHORT_WORDS = 3
+
+
+class ConversationSettings(BaseSettings):
+    """Where conversations are kept, for how long, and how much of them a follow-up uses."""
+
+    model_config = SettingsConfigDict(**_ENV)
+
+    conversations_db: str | None = Field(
+        default=None,
+        description="SQLite file of the conversations, as a path or a `sqlite:///path` URL; unset: "
+        "`conversations.sqlite3` in CLAIMBOT_DATA_DIR. Shared by the workers of one machine.",
+    )
+    conversation_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        le=36_500,
+        description="Conversations untouched for longer than this are deleted; 0 keeps them forever.",
+    )
+    followup_questions: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Most earlier questions put before a follow-up message when retrieving for it "
+        "(0 turns follow-up handling off).",
+    )
+
+
+# ----------------------------------------------------------------------------- the follow-up rule
+def is_followup(message: str) -> bool:
+    """Whether `message` leans on what was asked before (see the module docstring for the rule)."""
+    tokens = _WORD.findall(message)
+    words = [w.lower().replace("’", "'").split("'")[0] for w in tokens]
+    if len(words) <= _SHORT_WORDS:
+        return True
+    if any(w in _DEMONSTRATIVE for w in words):
+        return True
+    if any(w in _PERSONAL for w in words) and not name_candidates(message):
+        return True
+    opening = " ".join(words[:2])
+    return any(opening == c or opening.startswith(c + " ") for c in _CONTINUING)
+
+
+def retrieval_question(
+    message: str, history: Sequence[str], *, max_context: int = 2, limit: int = MAX_QUESTION_CHARS
+) -> str:
+    """The question to retrieve for: `message`, with earlier questions before it when it is a follow-up.
+
+    `history` holds the conversation's earlier questions, oldest first.
+    """
+    message = message.strip()
+    if not history or max_context <= 0 or not is_followup(message):
+        return message
+    context: list[str] = []
+    size = len(message)
+    for earlier in reversed(history):
+        earlier = earlier.strip()
+        if size + len(earlier) + 1 > limit:
+            break
+        context.insert(0, earlier)
+        size += len(earlier) + 1
+        if len(context) >= max_context or not is_followup(earlier):
+            break
+    return " ".join([*context, message])
+
+
+# ----------------------------------------------------------------------------- public data
+class Turn(BaseModel):
+    """One exchange: what was asked, what was retrieved for, and the answer with its citations."""
+
+    n: int = Field(ge=1, description="Position in the conversation, from 1.")
+    message: str
+    search_query: str = Field(description="What was retrieved for (the message, or it with context).")
+    answer: str
+    insufficient_evidence: bool
+    citations: list[Citation]
+    created_at: datetime
+
+
+class Conversation(BaseModel):
+    """A conversation and its turns, oldest first."""
+
+    conversation_id: str
+    created_at: datetime
+    updated_at: datetime
+    turns: list[Turn]
+
+
+class ChatReply(Answer):
+    """An answer within a conversation (the fields of `Answer` and where it belongs)."""
+
+    conversation_id: str
+    turn: int = Field(ge=1, description="The turn's position in the conversation.")
+    search_query: str = Field(description="What was retrieved for (the message, or it with context).")
+
+
+def _when(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def database_path(settings: ConversationSettings, data_dir: Path) -> Path:
+    """The SQLite file `settings` name (a path or a sqlite:/// URL), or the default under `data_dir`."""
+    value = settings.conversations_db
+    if not value:
+        return Path(data_dir) / "conversations.sqlite3"
+    if "://" in value:
+        if not value.startswith("sqlite:///"):
+            raise BadInputError(
+                f"CLAIMBOT_CONVERSATIONS_DB must be a file path or sqlite:///PATH, got {value!r}"
+            )
+        value = value.removeprefix("sqlite:///")
+        # sqlite:////abs/path is absolute, sqlite:///rel/path is relative (the SQLAlchemy convention).
+    return Path(value)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_by_update ON conversations(updated_at);
+CREATE TABLE IF NOT EXISTS turns (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    search_query TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    insufficient_evidence INTEGER NOT NULL,
+    citations TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (conversation_id, n)
+);
+"""
+
+
+class ConversationStore:
+    """Conversations in one SQLite file, safe across threads and processes.
+
+    `owner` scopes a conversation to whoever started it (an API key's fingerprint, or "" when the API is
+    open): another owner gets "not found", as for a conversation that does not exist.
+    """
+
+    def __init__(self, path: Path, *, retention_days: float = 30.0) -> None:
+        self.path = Path(path)
+        self.retention_s = retention_days * 86_400
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._purge_lock = threading.Lock()
+        self._last_purge = 0.0
+        with self._connect() as db:
+            # WAL lets readers run while one writer writes; the mode is stored in the file.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+        self.purge()
+
+    @classmethod
+    def open(cls, settings: ConversationSettings, data_dir: Path) -> ConversationStore:
+        """The store `settings` describe (see `database_path`)."""
+        return cls(database_path(settings, data_dir), retention_days=settings.conversation_retention_days)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _oldest_kept(self, now: float | None = None) -> float:
+        return (now or time.time()) - self.retention_s if self.retention_s > 0 else float("-inf")
+
+    def purge(self, now: float | None = None) -> int:
+        """Delete conversations past the retention; returns how many."""
+        if self.retention_s <= 0:
+            return 0
+        now = now or time.time()
+        with self._purge_lock:
+            self._last_purge = now
+        with self._write() as db:
+            cur = db.execute("DELETE FROM conversations WHERE updated_at < ?", (self._oldest_kept(now),))
+            return cur.rowcount
+
+    def _maybe_purge(self) -> None:
+        if time.time() - self._last_purge >= _PURGE_EVERY_S:
+            self.purge()
+
+    def start(self, owner: str = "") -> str:
+        """A new, empty conversation; returns its id."""
+        self._maybe_purge()
+        conversation_id = uuid.uuid4().hex
+        now = time.time()
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO conversations (id, owner, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (conversation_id, owner, now, now),
+            )
+        return conversation_id
+
+    def _check(self, db: sqlite3.Connection, conversation_id: str, owner: str) -> tuple[float, float]:
+        row = db.execute(
+            "SELECT created_at, updated_at FROM conversations WHERE id = ? AND owner = ? AND updated_at >= ?",
+            (conversation_id, owner, self._oldest_kept()),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no conversation with id {conversation_id!r}")
+        return float(row[0]), float(row[1])
+
+    def history(self, conversation_id: str, owner: str = "", *, last: int = 10) -> list[str]:
+        """The last `last` questions of a conversation, oldest first (NotFoundError if there is none)."""
+        with self._connect() as db:
+            self._check(db, conversation_id, owner)
+            rows = db.execute(
+                "SELECT message FROM turns WHERE conversation_id = ? ORDER BY n DESC LIMIT ?",
+                (conversation_id, last),
+            ).fetchall()
+        return [r[0] for r in reversed(rows)]
+
+    def add_turn(
+        self, conversation_id: str, owner: str, *, message: str, search_query: str, answer: Answer
+    ) -> Turn:
+        """Append a turn; its number is taken inside the write transaction, so concurrent turns of one
+        conversation never collide."""
+        now = time.time()
+        with self._write() as db:
+            self._check(db, conversation_id, owner)
+            (last,) = db.execute(
+                "SELECT COALESCE(MAX(n), 0) FROM turns WHERE conversation_id = ?", (conversation_id,)
+            ).fetchone()
+            turn = Turn(
+                n=int(last) + 1,
+                message=message,
+                search_query=search_query,
+                answer=answer.answer,
+                insufficient_evidence=answer.insufficient_evidence,
+                citations=answer.citations,
+                created_at=_when(now),
+            )
+            citations = json.dumps([c.model_dump(mode="json") for c in turn.citations], ensure_ascii=False)
+            db.execute(
+                "INSERT INTO turns (conversation_id, n, message, search_query, answer, "
+                "insufficient_evidence, citations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    turn.n,
+                    message,
+                    search_query,
+                    turn.answer,
+                    int(turn.insufficient_evidence),
+                    citations,
+                    now,
+                ),
+            )
+            db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+        return turn
+
+    def get(self, conversation_id: str, owner: str = "") -> Conversation:
+        """A conversation with all its turns (NotFoundError if there is none for this owner)."""
+        with self._connect() as db:
+            created, updated = self._check(db, conversation_id, owner)
+            rows = db.execute(
+                "SELECT n, message, search_query, answer, insufficient_evidence, citations, created_at "
+                "FROM turns WHERE conversation_id = ? ORDER BY n",
+                (conversation_id,),
+            ).fetchall()
+        turns = [
+            Turn(
+                n=n,
+                message=message,
+                search_query=query,
+                answer=answer,
+                insufficient_evidence=bool(insufficient),
+                citations=[Citation.model_validate(c) for c in json.loads(citations)],
+                created_at=_when(at),
+            )
+            for n, message, query, answer, insufficient, citations, at in rows
+        ]
+        return Conversation(
+            conversation_id=conversation_id, created_at=_when(created), updated_at=_when(updated), turns=turns
+        )
+
+    def delete(self, conversation_id: str, owner: str = "") -> bool:
+        """Delete a conversation and its turns; False if there was none for this owner."""
+        with self._write() as db:
+            cur = db.execute("DELETE FROM conversations WHERE id = ? AND owner = ?", (conversation_id, owner))
+            return cur.rowcount > 0
+
+
+def reply(
+    services: Services,
+    store: ConversationStore,
+    message: str,
+    *,
+    conversation_id: str | None = None,
+    owner: str = "",
+    top_k: int = 5,
+    filters: Filters | None = None,
+    max_context: int | None = None,
+    config: RunnableConfig | None = None,
+) -> ChatReply:
+    """Answer `message` within a conversation (a new one when `conversation_id` is None) and record the
+    turn. Follow-ups retrieve with at most `max_context` earlier questions (default: the
+    `followup_questions` setting; see the module docstring)."""
+    if conversation_id is None:
+        conversation_id, history = store.start(owner), []
+    else:
+        history = store.history(conversation_id, owner)
+    if max_context is None:
+        max_context = services.settings.conversations.followup_questions
+    query = retrieval_question(message, history, max_context=max_context)
+    answer = services.ask(AskRequest(question=query, top_k=top_k, filters=filters), config=config)
+    turn = store.add_turn(conversation_id, owner, message=message, search_query=query, answer=answer)
+    return ChatReply(
+        question=message,
+        answer=answer.answer,
+        insufficient_evidence=answer.insufficient_evidence,
+        citations=answer.citations,
+        conversation_id=conversation_id,
+        turn=turn.n,
+        search_query=query,
+    )
