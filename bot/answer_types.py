@@ -131,10 +131,31 @@ def expected_type(question: str) -> AnswerType:
     return AnswerType.OTHER
 
 
+# A measure word anywhere in a quantity question ("What is the dollar value ...", "... in hours?").
+_MEASURES: dict[str, tuple[str, ...]] = {
+    **_UNITS,
+    "hour": ("jam",),
+    "day": ("hari",),
+    "week": ("minggu", "pekan"),
+    "month": ("bulan",),
+    "minute": ("menit",),
+    "kilometre": ("kilometer", "km"),
+    "mile": ("mil",),
+    "dollar": ("dolar", "dollar", "$"),
+    "tonne": ("ton",),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
 def expected_units(question: str) -> tuple[str, ...]:
     """Indonesian unit words the answer must count in, or () when the question names none."""
     m = _UNIT_Q.search(question)
     if not m:
+        if expected_type(question) is not AnswerType.QUANTITY:
+            return ()
+        for word in _WORD.findall(question.lower()):
+            if word in _MEASURES and word not in ("times", "kali"):
+                return _MEASURES[word]
         return ()
     if m.group(1):
         return _DURATION if m.group(1).lower() in ("how long", "berapa lama") else _DISTANCE
@@ -152,9 +173,24 @@ def has_counted(text: str, units: tuple[str, ...]) -> bool:
     return bool(re.search(number + r"\s*(?:\w+\s+)?(?:" + alternatives + r")\b", text, re.IGNORECASE))
 
 
+# A time reckoned from an event: "sehari setelah kedatangan Kim", "beberapa jam sebelum pertemuan",
+# "two days after the summit".
+_RECKONED = re.compile(
+    r"\b(?:(?:\d+|beberapa|satu|dua|tiga|empat|lima|se|a|an|one|two|three|four|five|several|a few)\s*"
+    r"(?:detik|menit|jam|hari|pekan|minggu|bulan|tahun|seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
+    r")\s+(?:setelah|sesudah|sebelum|sejak|kemudian|after|before|later|earlier)\b",
+    re.IGNORECASE,
+)
+
+
 def has_date(text: str) -> bool:
     """A date, day, month, year, clock time or relative time expression."""
-    return bool(_DATE_WORDS.search(text) or _DATE_NUM.search(text) or _RELATIVE_RE.search(text))
+    return bool(
+        _DATE_WORDS.search(text)
+        or _DATE_NUM.search(text)
+        or _RELATIVE_RE.search(text)
+        or _RECKONED.search(text)
+    )
 
 
 _DAY_MONTH = re.compile(r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?=" + _DATE_WORDS.pattern + ")", re.IGNORECASE)
@@ -166,6 +202,30 @@ def has_quantity(text: str) -> bool:
         return True
     without_dates = _DATE_NUM.sub(" ", _DAY_MONTH.sub(" ", text))
     return bool(_DIGITS.search(without_dates))
+
+
+# How precise a date the question wants: a day ("tanggal berapa", "what date", "which day") or a year.
+_DAY_Q = re.compile(r"\b(?:tanggal berapa|hari apa|what date|which date|what day|which day)\b", re.IGNORECASE)
+_YEAR_Q = re.compile(r"\b(?:tahun berapa|what year|which year)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_DAY_DATE = re.compile(
+    r"\b(?:" + _DAYS.replace(" ", "|") + r")\b|\b\d{1,2}/\d{1,2}\b|"
+    r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?:" + _MONTHS.replace(" ", "|") + r")\b|"
+    r"\b(?:" + _MONTHS.replace(" ", "|") + r")\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
+def answers_kind(question: str, text: str) -> bool:
+    """Whether `text` holds the kind of answer `question` asks for, as precisely as it asks: a day for
+    "tanggal berapa" (not just a year), a year for "tahun berapa", a number in the unit asked for.
+    Always true for OTHER."""
+    kind = expected_type(question)
+    if kind is AnswerType.DATE and _DAY_Q.search(question):
+        return bool(_DAY_DATE.search(text))
+    if kind is AnswerType.DATE and _YEAR_Q.search(question):
+        return bool(_YEAR.search(text))
+    return carries(kind, [text], expected_units(question))
 
 
 def carries(answer_type: AnswerType, quotes: Iterable[str], units: tuple[str, ...] = ()) -> bool:

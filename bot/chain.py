@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from bot.answer_types import AnswerType, answers_kind, expected_type
 from bot.answerability import Grounding, judge
 from bot.models import Answer, AskRequest, Citation
 from bot.quotes import cite, verify
-from bot.settings import AnswerSettings
 from vectorstore.models import Passage
-from vectorstore.search import HybridSearcher
-from vectorstore.store import ChromaStore
+from vectorstore.search import diversify
+
+if TYPE_CHECKING:
+    # Types only: bot.settings imports modules that import `language` from here.
+    from bot.settings import AnswerSettings
+    from vectorstore.search import HybridSearcher
+    from vectorstore.store import ChromaStore
 
 _INDONESIAN = frozenset(
     "apa siapa kapan mengapa kenapa bagaimana berapa apakah dimana mana yang dan dengan untuk dari ke di "
@@ -35,6 +41,9 @@ NOT_MENTIONED = {
 }
 LEAD = {"en": "The articles say:", "id": "Menurut artikel:"}
 
+# A question asking for a date or a number looks this many times deeper for quotes that hold one.
+TYPED_DEPTH = 2
+
 
 def language(text: str) -> str:
     """'id' when the text reads as Indonesian, else 'en' (a function-word vote; good enough to pick
@@ -48,6 +57,9 @@ def language(text: str) -> str:
 class _State:
     request: AskRequest
     passages: list[Passage] = field(default_factory=list)
+    """The `top_k` best passages: what the answerability judgement weighs."""
+    pool: list[Passage] = field(default_factory=list)
+    """Where the quotes come from: the same, or deeper for a date or number question."""
     selected: list[Passage] = field(default_factory=list)
     missing_names: list[str] = field(default_factory=list)
 
@@ -58,6 +70,17 @@ def select_quotes(passages: list[Passage], settings: AnswerSettings) -> list[Pas
         return []
     floor = max(p.score for p in passages) * settings.relative_cutoff
     return [p for p in passages if p.score >= floor]
+
+
+def kind_first(question: str, passages: list[Passage]) -> list[Passage]:
+    """The passages holding the kind of answer asked for (a date for "when", a number for "how many")
+    before those that do not, each group in its own order. "When did they first meet?" is answered by
+    "Mereka pertama kali bertemu pada April 2019", not by the closer "Kim dan Putin bertemu".
+    """
+    if expected_type(question) is AnswerType.OTHER:
+        return passages
+    holding = [p for p in passages if answers_kind(question, p.text)]
+    return holding + [p for p in passages if not answers_kind(question, p.text)]
 
 
 def compose(question: str, citations: list[Citation], missing_names: list[str] | None = None) -> Answer:
@@ -89,7 +112,12 @@ def build_answer_chain(
         return cache[rev]
 
     def retrieve(req: AskRequest) -> _State:
-        return _State(req, searcher.search(req.question, top_k=req.top_k, filters=req.filters))
+        ranked = searcher.rank(req.question, filters=req.filters)
+        per = searcher.settings.per_article
+        passages = diversify(ranked, top_k=req.top_k, per_article=per)
+        if expected_type(req.question) is AnswerType.OTHER:
+            return _State(req, passages, passages)
+        return _State(req, passages, diversify(ranked, top_k=req.top_k * TYPED_DEPTH, per_article=per))
 
     def select(state: _State) -> _State:
         verdict = judge(
@@ -100,7 +128,9 @@ def build_answer_chain(
             min_lexical=settings.min_lexical,
         )
         state.missing_names = verdict.missing_names
-        state.selected = select_quotes(state.passages, settings) if verdict.answerable else []
+        if verdict.answerable:
+            top = kind_first(state.request.question, state.pool)[: state.request.top_k]
+            state.selected = select_quotes(top, settings)
         return state
 
     def finish(state: _State) -> Answer:

@@ -22,11 +22,12 @@ from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.loading import iter_sources
 from vectorstore.metadata import extract_metadata
 from vectorstore.models import Article, IngestReport, LoadedArticle, LoadFailure, Sentence
-from vectorstore.sentences import split_sentences
+from vectorstore.sentences import embedding_spans, split_sentences
 from vectorstore.store import ChromaStore, chunk_text
 
 # Bump when cleaning, splitting or chunking change what is indexed: every article is then re-indexed.
-PIPELINE_VERSION = "1"
+# 2: a sentence that leans back is embedded with the sentence before it (`embedding_spans`).
+PIPELINE_VERSION = "2"
 
 # Texts gathered across articles before one call to the encoder.
 _EMBED_GROUP = 256
@@ -134,7 +135,7 @@ class Ingestor:
     ) -> None:
         texts: list[str] = []
         for a in group:
-            texts.extend(a.text[s.start : s.end] for s in a.sentences)
+            texts.extend(a.text[s.start : s.end] for s in embedding_spans(a.text, a.sentences))
             texts.extend(chunk_text(a, c.sentence_start, c.sentence_end) for c in a.chunks)
         vecs = self.embeddings.embed_array(texts, progress=progress.on_embedded)
         offset = 0

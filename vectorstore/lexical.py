@@ -13,6 +13,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
+from vectorstore.variants import spellings
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 # Function words of Indonesian and English questions that carry no topic.
@@ -28,7 +30,9 @@ _STOP = frozenset(
     """.split()
 )
 
-_PREFIXES = ("meny", "meng", "mem", "men", "me", "peng", "pem", "pen", "ber", "ter", "di")
+# Longest first within each family; "memper-"/"diper-"/"per-" and "ke-" make "memperingatkan" meet
+# "mengingatkan", "pertemuan" meet "bertemu", "kedatangan" meet "datang".
+_PREFIXES = tuple("memper meny meng mem men me diper peng pem pen per ber ter di ke".split())
 _SUFFIXES = ("nya", "lah", "kah", "pun", "kan", "an", "i")
 
 
@@ -52,6 +56,38 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words of `text` (stop words dropped)."""
     return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+# A capitalised word, hyphenated parts included ("Bangsa-Bangsa"); all-capital words are acronyms
+# already and end a run.
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]*)*")
+
+
+def acronyms(text: str) -> list[str]:
+    """Initials of runs of capitalised words, as news writes them: "Perserikatan Bangsa-Bangsa" -> "pbb",
+    "Dewan Perwakilan Rakyat" -> "dpr". Runs of 2 to 6 initials only."""
+    out: list[str] = []
+    run: list[str] = []
+    pos = -1
+    for m in _CAPITALISED.finditer(text):
+        if run and text[pos : m.start()] != " ":
+            _close(run, out)
+            run = []
+        run.extend(part[0].lower() for part in m.group(0).split("-") if part[:1].isupper())
+        pos = m.end()
+    _close(run, out)
+    return out
+
+
+def _close(run: list[str], out: list[str]) -> None:
+    if 2 <= len(run) <= 6:
+        out.append("".join(run))
+
+
+def index_terms(text: str) -> list[str]:
+    """What BM25 indexes and searches for: the stemmed content words and the acronyms of `text`, so
+    "PBB" in a question finds "Perserikatan Bangsa-Bangsa" in an article and the reverse."""
+    return tokenize(text) + acronyms(text)
 
 
 class BM25:
@@ -80,7 +116,7 @@ class BM25:
     def _add(self, doc_id: str, article_id: str, text: str) -> None:
         if doc_id in self._length:
             self._remove_doc(doc_id)
-        terms = Counter(tokenize(text))
+        terms = Counter(index_terms(text))
         self._terms[doc_id] = terms
         self._length[doc_id] = sum(terms.values())
         self._total += self._length[doc_id]
@@ -119,24 +155,73 @@ class BM25:
         with self._lock:
             return self._search(query, limit, allowed)
 
+    def _concepts(self, query: str) -> list[tuple[str, ...]]:
+        """The query's terms, each as the index terms that may stand for it: its stem, or, when the index
+        does not hold that, the other spellings of the word it does hold (`vectorstore.variants`)."""
+        out: list[tuple[str, ...]] = []
+        seen: set[str] = set()
+        for word in _WORD.findall(query.lower()):
+            if word in _STOP or stem(word) in seen:
+                continue
+            primary = stem(word)
+            seen.add(primary)
+            if primary in self._postings:
+                out.append((primary,))
+                continue
+            others = {stem(v) for v in spellings(word)} | spellings(word)
+            out.append((primary, *sorted(t for t in others - seen if t in self._postings)))
+        out.extend((a,) for a in dict.fromkeys(acronyms(query)) if a not in seen)
+        return out
+
+    def _idf(self, term: str, n: int) -> float:
+        df = len(self._postings.get(term, ()))
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
     def _search(self, query: str, limit: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         n = len(self._length)
         if n == 0:
             return []
         avgdl = self._total / n or 1.0
         scores: dict[str, float] = {}
-        for term in set(tokenize(query)):
-            posting = self._postings.get(term)
-            if not posting:
-                continue
-            idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
-            for doc_id, tf in posting.items():
-                if allowed is not None and self._article[doc_id] not in allowed:
+        for concept in self._concepts(query):
+            best: dict[str, float] = {}  # a concept counts once per document, by its best spelling
+            for term in concept:
+                posting = self._postings.get(term)
+                if not posting:
                     continue
-                norm = self.k1 * (1.0 - self.b + self.b * self._length[doc_id] / avgdl)
-                scores[doc_id] = scores.get(doc_id, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return best[:limit]
+                idf = self._idf(term, n)
+                for doc_id, tf in posting.items():
+                    if allowed is not None and self._article[doc_id] not in allowed:
+                        continue
+                    norm = self.k1 * (1.0 - self.b + self.b * self._length[doc_id] / avgdl)
+                    part = idf * tf * (self.k1 + 1.0) / (tf + norm)
+                    best[doc_id] = max(best.get(doc_id, 0.0), part)
+            for doc_id, part in best.items():
+                scores[doc_id] = scores.get(doc_id, 0.0) + part
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:limit]
+
+    def joint_score(self, query: str, doc_ids: Iterable[str]) -> float:
+        """The score of the documents read as one (their terms and lengths added), e.g. a sentence with
+        the sentence before it; 0 for ids the index does not hold."""
+        with self._lock:
+            n = len(self._length)
+            ids = [d for d in doc_ids if d in self._length]
+            if n == 0 or not ids:
+                return 0.0
+            avgdl = self._total / n or 1.0
+            length = sum(self._length[d] for d in ids)
+            norm = self.k1 * (1.0 - self.b + self.b * length / avgdl)
+            score = 0.0
+            for concept in self._concepts(query):
+                parts = [0.0]
+                for term in concept:
+                    posting = self._postings.get(term)
+                    tf = sum(posting.get(d, 0) for d in ids) if posting else 0
+                    if tf:
+                        parts.append(self._idf(term, n) * tf * (self.k1 + 1.0) / (tf + norm))
+                score += max(parts)
+            return score
 
     def max_score(self, query: str) -> float:
         """The score of a document holding every term of `query`, used to normalise scores to [0, 1].
@@ -147,11 +232,12 @@ class BM25:
         n = len(self._length)
         if n == 0:
             return 0.0
-        total = 0.0
-        for term in set(tokenize(query)):
-            df = len(self._postings.get(term, ()))
-            total += math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (self.k1 + 1.0)
-        return total
+        with self._lock:
+            total = 0.0
+            for concept in self._concepts(query):
+                held = [t for t in concept if t in self._postings] or [concept[0]]
+                total += max(self._idf(t, n) for t in held) * (self.k1 + 1.0)
+            return total
 
 
 def query_terms(text: str) -> Iterable[str]:

@@ -127,7 +127,15 @@ class Passage(BaseModel):
     """A retrieved sentence with its scores and the metadata of its article."""
 
     article_id: str
-    sentence_index: int
+    sentence_index: int = Field(
+        description="Index of the passage's (last) sentence, whose stored vector stands for the passage."
+    )
+    sentence_count: int = Field(
+        default=1,
+        ge=1,
+        description="Sentences in the passage: 2 for a sentence that leans back on the one before it "
+        "(`vectorstore.sentences.leans_back`), quoted together with it as one verbatim span.",
+    )
     start: int
     end: int
     text: str = Field(description="Equal to the article's original text[start:end].")

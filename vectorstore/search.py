@@ -16,7 +16,8 @@ import numpy as np
 
 from vectorstore.config import RetrievalSettings
 from vectorstore.embeddings import ArrayEmbeddings
-from vectorstore.models import Filters, Passage
+from vectorstore.models import ArticleRecord, Filters, Passage
+from vectorstore.sentences import joinable, leans_back
 from vectorstore.store import ChromaStore
 
 if TYPE_CHECKING:
@@ -93,7 +94,14 @@ class HybridSearcher:
         return diversify(ranked, top_k=top_k, per_article=self.settings.per_article)
 
     def rank(self, query: str, *, filters: Filters | None = None) -> list[Passage]:
-        """Every candidate sentence, scored and sorted best first."""
+        """Every candidate passage, scored and sorted best first.
+
+        A passage is one sentence, or a sentence that leans back (`leans_back`) together with the one
+        before it, which is how such a sentence is always quoted: "Ia didampingi oleh ... Li
+        Hongzhong." names no one on its own. Its vector embeds both (`embedding_spans`) and its BM25
+        score counts the words of both, so a question worded like the first sentence finds the answer
+        in the second.
+        """
         s = self.settings
         store = self.store
         qv = self.embeddings.embed_array([query], is_query=True)[0]
@@ -104,8 +112,7 @@ class HybridSearcher:
             return []
         cands: dict[str, _Candidate] = {}
         for sid, meta, doc, vec in store.query(store.sentences, qv, s.candidates, where):
-            cands[sid] = _candidate(sid, meta, doc)
-            cands[sid].dense = sim(vec)
+            cands[sid] = _candidate(sid, meta, doc, vec, sim)
         chunk_hits = store.query(store.chunks, qv, s.candidates, where)
         chunk_cos = {cid: sim(vec) for cid, _, _, vec in chunk_hits}
         chunk_meta = {cid: meta for cid, meta, _, _ in chunk_hits}
@@ -120,19 +127,19 @@ class HybridSearcher:
             chunk_meta[cid] = meta
 
         # Sentences of the best chunks (dense or lexical) are candidates too: their context speaks.
+        # So are the neighbours of every candidate, which a pair may need.
         by_sim = sorted(chunk_cos, key=lambda cid: -chunk_cos[cid])
         top_chunks = by_sim[:10] + list(lex_c)[:10]
-        wanted = set(lex_s)
+        wanted = set(lex_s) | set(cands)
         for cid in top_chunks:
             meta = chunk_meta[cid]
             wanted.update(f"{meta['article_id']}#s{i}" for i in range(int(meta["s0"]), int(meta["s1"])))
+        wanted.update(n for sid in list(wanted) for n in _neighbours(sid))
         missing = [sid for sid in wanted if sid not in cands]
+        records = store.records()
         for sid, (meta, doc, vec) in store.fetch(store.sentences, missing).items():
-            if store.records().get(str(meta["article_id"])) is None:
-                continue
-            cand = _candidate(sid, meta, doc)
-            cand.dense = sim(vec)
-            cands[sid] = cand
+            if str(meta["article_id"]) in records and (allowed is None or meta["article_id"] in allowed):
+                cands[sid] = _candidate(sid, meta, doc, vec, sim)
 
         # Index chunks by article so each candidate finds the chunks that contain it.
         by_article: dict[str, list[tuple[int, int, str]]] = {}
@@ -147,32 +154,68 @@ class HybridSearcher:
                     lexc = max(lexc, lex_c.get(cid, 0.0))
             cand.context, cand.lex_chunk = ctx, lexc
 
-        records = store.records()
         out = []
+        pairs = self._pairs(cands, records)
+        texts = store.texts(sorted({d.article_id for _, d in pairs})) if pairs else {}
+        paired: set[str] = set()
+        for prev, cand in pairs:
+            text = texts.get(cand.article_id, "")
+            if text[prev.start : prev.end] != prev.text or not joinable(text, prev, cand):
+                continue  # a stale text, or furniture between the two: not one verbatim passage
+            joint = _Candidate(
+                sid=cand.sid,
+                article_id=cand.article_id,
+                index=cand.index,
+                start=prev.start,
+                end=cand.end,
+                text=text[prev.start : cand.end],
+                dense=cand.dense,  # its vector embeds both sentences (`embedding_spans`)
+                context=max(prev.context, cand.context),
+                lex_sentence=store.lex_sentences.joint_score(query, [prev.sid, cand.sid]) / bm_max,
+                lex_chunk=max(prev.lex_chunk, cand.lex_chunk),
+            )
+            out.append(self._passage(joint, records[cand.article_id], sentences=2))
+            paired.add(cand.sid)
         for c in cands.values():
             rec = records.get(c.article_id)
-            if rec is None or not quotable(c.text, rec.title):
+            if rec is None or c.sid in paired or not quotable(c.text, rec.title):
                 continue
-            lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
-            score = fuse(calibrate(c.dense), calibrate(c.context), lexical, s)
-            out.append(
-                Passage(
-                    article_id=c.article_id,
-                    sentence_index=c.index,
-                    start=c.start,
-                    end=c.end,
-                    text=c.text,
-                    score=round(score, 6),
-                    dense=round(c.dense, 6),
-                    context=round(c.context, 6),
-                    lexical=round(lexical, 6),
-                    title=rec.title,
-                    source=rec.source,
-                    published=rec.published,
-                )
-            )
+            out.append(self._passage(c, rec, sentences=1))
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
+
+    def _pairs(
+        self, cands: dict[str, _Candidate], records: dict[str, ArticleRecord]
+    ) -> list[tuple[_Candidate, _Candidate]]:
+        """(previous, sentence) for each quotable candidate that leans back on a quotable previous one."""
+        out = []
+        for cand in cands.values():
+            rec = records.get(cand.article_id)
+            if rec is None or cand.index == 0 or not leans_back(cand.text):
+                continue
+            prev = cands.get(f"{cand.article_id}#s{cand.index - 1}")
+            if prev is not None and quotable(prev.text, rec.title) and quotable(cand.text, rec.title):
+                out.append((prev, cand))
+        return out
+
+    def _passage(self, c: _Candidate, rec: ArticleRecord, *, sentences: int) -> Passage:
+        lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
+        score = fuse(calibrate(c.dense), calibrate(c.context), lexical, self.settings)
+        return Passage(
+            article_id=c.article_id,
+            sentence_index=c.index,
+            sentence_count=sentences,
+            start=c.start,
+            end=c.end,
+            text=c.text,
+            score=round(score, 6),
+            dense=round(c.dense, 6),
+            context=round(c.context, 6),
+            lexical=round(lexical, 6),
+            title=rec.title,
+            source=rec.source,
+            published=rec.published,
+        )
 
 
 def quotable(sentence: str, title: str | None) -> bool:
@@ -188,7 +231,9 @@ def quotable(sentence: str, title: str | None) -> bool:
     return not text.endswith("?") and sentence.strip() != (title or "").strip()
 
 
-def _candidate(sid: str, meta: dict[str, Any], doc: str) -> _Candidate:
+def _candidate(
+    sid: str, meta: dict[str, Any], doc: str, vec: NDArray[np.float32], sim: _Centred
+) -> _Candidate:
     return _Candidate(
         sid=sid,
         article_id=str(meta["article_id"]),
@@ -196,7 +241,18 @@ def _candidate(sid: str, meta: dict[str, Any], doc: str) -> _Candidate:
         start=int(meta["start"]),
         end=int(meta["end"]),
         text=doc,
+        dense=sim(vec),
+        vector=vec,
     )
+
+
+def _neighbours(sid: str) -> list[str]:
+    """Ids of the sentences before and after sentence `sid` ("ARTICLE#sN")."""
+    article_id, _, index = sid.rpartition("#s")
+    if not index.isdigit():
+        return []
+    i = int(index)
+    return [f"{article_id}#s{j}" for j in (i - 1, i + 1) if j >= 0]
 
 
 def _norm(text: str) -> str:
@@ -205,28 +261,36 @@ def _norm(text: str) -> str:
 
 def diversify(ranked: list[Passage], *, top_k: int, per_article: int) -> list[Passage]:
     """Take the best passages, at most `per_article` per article while other articles have candidates,
-    and never the same sentence text twice (syndicated copies repeat sentences word for word)."""
+    never the same sentence text twice (syndicated copies repeat sentences word for word) and never a
+    passage overlapping one already taken (a pair and its own sentences)."""
     chosen: list[Passage] = []
     seen_text: set[str] = set()
     per: dict[str, int] = {}
     deferred: list[Passage] = []
+
+    def fresh(p: Passage) -> bool:
+        if _norm(p.text) in seen_text:
+            return False
+        return not any(c.article_id == p.article_id and c.start < p.end and p.start < c.end for c in chosen)
+
+    def take(p: Passage) -> None:
+        chosen.append(p)
+        seen_text.add(_norm(p.text))
+        per[p.article_id] = per.get(p.article_id, 0) + 1
+
     for p in ranked:
         if len(chosen) >= top_k:
             break
-        key = _norm(p.text)
-        if key in seen_text:
+        if not fresh(p):
             continue
         if per.get(p.article_id, 0) >= per_article:
             deferred.append(p)
             continue
-        chosen.append(p)
-        seen_text.add(key)
-        per[p.article_id] = per.get(p.article_id, 0) + 1
+        take(p)
     for p in deferred:
         if len(chosen) >= top_k:
             break
-        if _norm(p.text) not in seen_text:
-            chosen.append(p)
-            seen_text.add(_norm(p.text))
+        if fresh(p):
+            take(p)
     chosen.sort(key=lambda p: -p.score)
     return chosen

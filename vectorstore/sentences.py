@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 from vectorstore.models import Span
 
@@ -222,3 +223,98 @@ def _cut_point(text: str, start: int, limit: int) -> int:
         if text[pos].isspace():
             return pos
     return limit
+
+
+# A sentence whose subject is a pronoun or demonstrative names its subject in the sentence before:
+# "Ia didampingi oleh ... Li Hongzhong." First-person pronouns are left out: in news they sit inside
+# quotations whose speaker the same sentence names ("Kami ...," kata Watson).
+_PRONOUNS = frozenset("ia dia beliau mereka ini itu hal he she they it this these those such".split())
+# A connective continues the sentence before it, though it may name everything it speaks of.
+_CONNECTIVES = frozenset(
+    """
+    namun tetapi tapi sebaliknya pasalnya sebab karenanya maka jadi bahkan padahal kemudian lalu
+    termasuk misalnya yakni yaitu however but yet instead thus hence
+    """.split()
+)
+_CONNECTIVE_PHRASES = (
+    "akan tetapi",
+    "sebagai imbalan",
+    "sebagai gantinya",
+    "dengan demikian",
+    "meski demikian",
+)
+# Connectives that change the subject rather than continue it ("meanwhile").
+_FRESH_PHRASES = ("sementara itu", "in the meantime")
+# "itu"/"tersebut" point back at something already named ("Rudal-rudal itu", "laporan tersebut", "saat
+# itu"); "ini" does too, except after a time word, where it means now ("saat ini", "bulan ini"). Near
+# the start of a sentence, or anywhere in a short one ("... menerima tawaran tersebut."); later in a
+# long sentence they usually point inside the sentence itself.
+_BACK_POINTERS = frozenset({"itu", "tersebut", "tadi"})
+_NOW_WORDS = frozenset(
+    "saat hari bulan tahun pekan minggu kali malam pagi siang sore waktu lama akhir".split()
+)
+_LEAN_WINDOW = 6
+_SHORT_SENTENCE = 12
+_WORDS_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _words(sentence: str) -> list[str]:
+    return [w.lower() for w in _WORDS_RE.findall(sentence)]
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether `sentence` names someone or something only by pointing back at the sentence before it
+    (a pronoun subject, "Pertemuan itu", "tawaran tersebut"): its meaning is incomplete without it."""
+    words = _words(sentence)
+    if not words or " ".join(words[:3]).startswith(_FRESH_PHRASES):
+        return False
+    if words[0] in _PRONOUNS:
+        return True
+    window = words if len(words) <= _SHORT_SENTENCE else words[:_LEAN_WINDOW]
+    for i, word in enumerate(window[1:], start=1):
+        if word in _BACK_POINTERS or (word == "ini" and window[i - 1] not in _NOW_WORDS):
+            return True
+    return False
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether `sentence` continues the one before it and reads wrongly without it: it refers back
+    (`refers_back`) or opens with a connective ("Namun, ...", "Sebagai imbalannya, ...")."""
+    words = _words(sentence)
+    if words and (words[0] in _CONNECTIVES or " ".join(words[:3]).startswith(_CONNECTIVE_PHRASES)):
+        return True
+    return refers_back(sentence)
+
+
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def adjacent(text: str, prev: _Spanned, cur: _Spanned) -> bool:
+    """Whether only whitespace lies between two sentences, so that `text[prev.start:cur.end]` reads as
+    one passage (no furniture was cut out in between)."""
+    return prev.end <= cur.start and not text[prev.end : cur.start].strip()
+
+
+def joinable(text: str, prev: _Spanned, cur: _Spanned) -> bool:
+    """Whether `cur` leans back on an adjacent `prev`: the two are quoted as one passage."""
+    return adjacent(text, prev, cur) and leans_back(text[cur.start : cur.end])
+
+
+def embedding_spans(text: str, sentences: Sequence[_Spanned]) -> list[Span]:
+    """For each sentence, the span whose meaning its vector should carry: the sentence itself, or, when it
+    refers back to the one before it, both of them ("Kunjungan ... Shoigu ke Pyongyang ... Ia didampingi
+    oleh ... Li Hongzhong."). A sentence that only opens with a connective keeps its own vector: it
+    names what it speaks of, and "Sebagai imbalannya, Moskow akan menyediakan ..." must still match a
+    question about what was offered in return."""
+    out = []
+    for i, cur in enumerate(sentences):
+        prev = sentences[i - 1] if i else None
+        if prev is not None and adjacent(text, prev, cur) and refers_back(text[cur.start : cur.end]):
+            out.append(Span(start=prev.start, end=cur.end))
+        else:
+            out.append(Span(start=cur.start, end=cur.end))
+    return out

@@ -407,6 +407,17 @@ class ChromaStore:
                 out.append((doc_id, meta, doc, np.asarray(vec, dtype=np.float32)))
         return out
 
+    def sentence_vectors(self, keys: Sequence[tuple[str, int]]) -> NDArray[np.float32]:
+        """Stored vectors of sentences given as (article_id, sentence_index), one row each, in order."""
+        ids = [f"{aid}#s{index}" for aid, index in keys]
+        got = self.fetch(self.sentences, ids)
+        missing = [i for i in ids if i not in got]
+        if missing:
+            raise NotFoundError(f"sentences not in the index: {', '.join(missing[:3])}")
+        if not ids:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([got[i][2] for i in ids]).astype(np.float32)
+
     def fetch(
         self, collection: Any, ids: Sequence[str]
     ) -> dict[str, tuple[dict[str, Any], str, NDArray[np.float32]]]:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.chain import NO_ANSWER, language
+from bot.answer_types import answers_kind, expected_units, has_date
+from bot.chain import NO_ANSWER, kind_first, language
 from bot.eval.questions import evaluate, load_cases
 from bot.models import AskRequest, Citation
 from bot.quotes import cite, verify
@@ -16,12 +17,19 @@ from vectorstore.models import Passage
 
 # Measured on tests/data/questions.jsonl with the default settings (see README, "Quality"); a drop
 # below these is a regression.
-MIN_HIT_AT_5 = 0.84
+MIN_HIT_AT_5 = 0.86
 MIN_ABSTENTION = 0.8
 
 
 def _texts(services) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {aid: services.store.get_article(aid).text for aid in services.store.records()}
+
+
+# The held-out set (tests/data/questions-heldout.jsonl) was written from the articles before the
+# search was changed and is never used to choose between designs, only to check that a change that
+# helps the development set is not tuning to it.
+MIN_HELDOUT_HIT_AT_5 = 0.95
+MIN_HELDOUT_ABSTENTION = 0.5
 
 
 def test_dev_question_set(seeded) -> None:  # type: ignore[no-untyped-def]
@@ -31,6 +39,46 @@ def test_dev_question_set(seeded) -> None:  # type: ignore[no-untyped-def]
     assert report.fidelity() == 1.0
     assert report.hit_at(5) >= MIN_HIT_AT_5, report.hit_at(5)
     assert report.abstention_recall() >= MIN_ABSTENTION, report.abstention_recall()
+
+
+@pytest.mark.slow
+def test_heldout_question_set(seeded) -> None:  # type: ignore[no-untyped-def]
+    cases = load_cases(TEST_DATA / "questions-heldout.jsonl")
+    assert len(cases) >= 20 and sum(not c.answerable for c in cases) >= 5
+    assert sum(c.lang == "en" for c in cases) == sum(c.lang == "id" for c in cases)
+    report = evaluate(cases, lambda q: seeded.ask(AskRequest(question=q)), _texts(seeded))
+    assert report.fidelity() == 1.0
+    assert report.hit_at(5) >= MIN_HELDOUT_HIT_AT_5, report.hit_at(5)
+    assert report.abstention_recall() >= MIN_HELDOUT_ABSTENTION, report.abstention_recall()
+
+
+def test_a_question_asking_when_is_answered_by_quotes_holding_a_date_first() -> None:
+    undated, dated = (
+        _passage("Kim bertemu Putin di Vladivostok."),
+        _passage("Mereka bertemu pada April 2019."),
+    )
+    day = _passage("Kim bertemu Putin pada Rabu 13 September.")
+    assert kind_first("Kapan Kim bertemu Putin?", [undated, dated]) == [dated, undated]
+    # As precise as asked: a day for "tanggal berapa", so a year alone comes after.
+    assert kind_first("Pada tanggal berapa Kim bertemu Putin?", [undated, dated, day]) == [
+        day,
+        undated,
+        dated,
+    ]
+    # Other questions keep the search's order.
+    assert kind_first("Siapa bertemu Putin?", [undated, dated]) == [undated, dated]
+
+
+def test_answer_kinds_reckoned_times_and_units_anywhere_in_the_question() -> None:
+    assert has_date("Pertemuan itu berlangsung sehari setelah kedatangan Kim di Rusia.")
+    assert has_date("Hanya beberapa jam sebelum pertemuan mereka, Korea Utara meluncurkan rudal.")
+    assert not has_date("Korea Utara meluncurkan dua rudal balistik.")
+    assert expected_units("What is the estimated dollar value of the arms deal?") == ("dolar", "dollar", "$")
+    assert expected_units("What did Kim say about the dollar?") == ()  # not a quantity question
+    assert answers_kind(
+        "How far did the missiles fly?", "Rudal-rudal itu menempuh jarak sekitar 650 kilometer."
+    )
+    assert not answers_kind("How far did the missiles fly?", "Korea Utara meluncurkan dua rudal.")
 
 
 def test_answer_is_made_of_cited_verbatim_quotes(seeded) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,15 @@
-"""Pure parts of hybrid search: which sentences may be quoted, score fusion, diversification."""
+"""Hybrid search: which sentences may be quoted, score fusion, diversification, and sentences quoted
+with the one before them (pure parts first, then on the seeded index)."""
 
 from __future__ import annotations
 
+import pytest
+
 from vectorstore.config import RetrievalSettings
-from vectorstore.models import Passage
+from vectorstore.lexical import BM25
+from vectorstore.models import Passage, Span
 from vectorstore.search import calibrate, diversify, fuse, quotable
+from vectorstore.sentences import embedding_spans, joinable, leans_back, refers_back, split_sentences
 
 
 def test_headlines_subheadings_and_questions_are_not_quotes() -> None:
@@ -25,11 +30,12 @@ def test_lexical_coverage_lifts_but_never_lowers_the_dense_score() -> None:
     assert calibrate(-0.3) == 0.0 and calibrate(0.9) == 1.0
 
 
-def _p(article: str, index: int, score: float, text: str | None = None) -> Passage:
+def _p(article: str, index: int, score: float, text: str | None = None, span: int = 1) -> Passage:
     return Passage(
         article_id=article,
         sentence_index=index,
-        start=index,
+        sentence_count=span,
+        start=index - span + 1,
         end=index + 1,
         text=text or f"{article}{index}",
         score=score,
@@ -53,3 +59,125 @@ def test_diversify_spreads_across_articles_and_drops_repeated_sentences() -> Non
     # When the other articles run out, an article may give more than its share.
     more = diversify(ranked[:3], top_k=3, per_article=1)
     assert len(more) == 3
+
+
+def test_diversify_never_takes_a_pair_and_one_of_its_sentences() -> None:
+    ranked = [
+        _p("a", 5, 0.9, "Kunjungan Shoigu. Ia didampingi Li.", span=2),
+        _p("a", 4, 0.8),
+        _p("a", 5, 0.7),
+    ]
+    ranked += [_p("b", 0, 0.6), _p("a", 9, 0.5)]
+    top = diversify(ranked, top_k=3, per_article=2)
+    assert [(p.article_id, p.sentence_index, p.sentence_count) for p in top] == [
+        ("a", 5, 2),
+        ("b", 0, 1),
+        ("a", 9, 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "refers", "leans"),
+    [
+        ("Ia didampingi oleh anggota politbiro Partai Komunis Tiongkok, Li Hongzhong.", True, True),
+        ("Rudal-rudal itu menempuh jarak sekitar 650 kilometer (404 mil).", True, True),
+        ("Masih belum jelas apakah Korea Utara menerima tawaran tersebut.", True, True),
+        ("They met again in 2019.", True, True),
+        ("Namun, mereka percaya Kim mungkin sedang mengincar dialog.", False, True),
+        ("Sebagai imbalannya, Moskow akan menyediakan teknologi satelit.", False, True),
+        # "this month", "now", "recently": not pointing back at anything.
+        ("Pemimpin Korea Utara Kim Jong Un berencana berkunjung ke Rusia bulan ini.", False, False),
+        ("Saat ini, Moskow mencari dari sumber mana pun untuk mendapatkan senjata.", False, False),
+        ("Menyusul kedatangan Menhan Rusia Sergei Shoigu belum lama ini ke Pyongyang.", False, False),
+        (
+            "Sementara itu, John Kirby memperingatkan bahwa Korea Utara berpotensi memberikan senjata.",
+            False,
+            False,
+        ),
+        # A first-person quotation names its speaker itself.
+        ('"Kami mendapat informasi bahwa Kim berharap diskusi berlanjut," ungkap Watson.', False, False),
+        # A long sentence whose "tersebut" points inside itself.
+        (
+            "Membeli amunisi dari Korea Utara akan menjadi pelanggaran terhadap resolusi PBB, yang didukung "
+            "oleh Rusia, yang melarang semua perdagangan senjata dengan negara terisolasi tersebut.",
+            False,
+            False,
+        ),
+        ("", False, False),
+    ],
+)
+def test_sentences_that_lean_on_the_one_before(sentence: str, refers: bool, leans: bool) -> None:
+    assert refers_back(sentence) is refers
+    assert leans_back(sentence) is leans
+
+
+def test_a_sentence_referring_back_is_embedded_with_the_previous_one_unless_furniture_lies_between() -> None:
+    text = (
+        "Shoigu mengunjungi Pyongyang pada Juli. Ia didampingi oleh Li Hongzhong.\n"
+        "Namun, Kim tidak hadir.\nBaca Juga: Berita lain\nIa pulang."
+    )
+    spans = split_sentences(text)
+    pieces = [text[s.start : s.end] for s in embedding_spans(text, spans)]
+    assert pieces == [
+        "Shoigu mengunjungi Pyongyang pada Juli.",
+        "Shoigu mengunjungi Pyongyang pada Juli. Ia didampingi oleh Li Hongzhong.",
+        "Namun, Kim tidak hadir.",  # a connective alone keeps the sentence's own meaning
+        "Baca Juga: Berita lain",
+        "Baca Juga: Berita lain\nIa pulang.",
+    ]
+    # The furniture line would be cut out of the index, so "Ia pulang." cannot be quoted across it.
+    regions = [Span(start=0, end=text.index("Baca")), Span(start=text.index("Ia pulang"), end=len(text))]
+    content = split_sentences(text, regions)
+    assert joinable(text, content[2], content[3]) is False
+    assert [text[s.start : s.end] for s in embedding_spans(text, content)][-1] == "Ia pulang."
+
+
+def test_joint_bm25_score_reads_two_sentences_as_one() -> None:
+    bm = BM25()
+    bm.add("a#s0", "a", "Shoigu mengunjungi Pyongyang pada Juli.")
+    bm.add("a#s1", "a", "Ia didampingi oleh Li Hongzhong.")
+    bm.add("b#s0", "b", "Cuaca di Jakarta cerah.")
+    query = "siapa mendampingi Shoigu ke Pyongyang?"
+    alone = dict(bm.search(query, limit=10))
+    assert bm.joint_score(query, ["a#s0", "a#s1"]) > max(alone["a#s0"], alone["a#s1"])
+    assert bm.joint_score(query, ["a#s0"]) == pytest.approx(alone["a#s0"])
+    assert bm.joint_score(query, ["nope"]) == 0.0
+
+
+QUERIES = [
+    "Who accompanied the Russian defence minister on his July trip to Pyongyang?",
+    "Apa yang ditawarkan Moskow sebagai imbalannya?",
+    "How far did the missiles fly?",
+    "siapa yang membantah",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_passage_is_verbatim_and_a_pair_is_two_adjacent_sentences(seeded, query: str) -> None:  # type: ignore[no-untyped-def]
+    store = seeded.store
+    texts = store.texts(list(store.records()))
+    ranked = seeded.searcher.rank(query)
+    assert ranked
+    for p in ranked:
+        text = texts[p.article_id]
+        assert text[p.start : p.end] == p.text and p.text.strip() == p.text
+        if p.sentence_count == 2:
+            sentences = split_sentences(p.text)
+            assert len(sentences) >= 2 and leans_back(p.text[sentences[-1].start :])
+
+
+def test_a_sentence_that_names_no_one_is_quoted_with_the_one_it_leans_on(seeded) -> None:  # type: ignore[no-untyped-def]
+    top = seeded.searcher.search(
+        "Who accompanied the Russian defence minister on his July trip to Pyongyang?"
+    )
+    quote = next(p for p in top if "Li Hongzhong" in p.text)
+    assert quote.sentence_count == 2
+    assert quote.text.startswith("Kunjungan Kim ke Rusia menyusul kunjungan Menteri Pertahanan Rusia")
+    assert quote.text.endswith("Ia didampingi oleh anggota politbiro Partai Komunis Tiongkok, Li Hongzhong.")
+    # Its sentence is never offered alone as well, and nothing overlapping it is.
+    spans = [(p.article_id, p.start, p.end) for p in top]
+    assert all(
+        not (a == quote.article_id and s < quote.end and quote.start < e)
+        for a, s, e in spans
+        if (a, s, e) != (quote.article_id, quote.start, quote.end)
+    )
