@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,3 +53,44 @@ class SearchResults(BaseModel):
 
     query: str
     results: list[Citation]
+
+
+Verdict = Literal["supported", "refuted", "not_enough_evidence", "mixed"]
+EvidenceStance = Literal["supports", "refutes", "neutral"]
+MAX_EVIDENCE = 10
+
+
+class CheckRequest(BaseModel):
+    """A claim to check against the indexed articles (English or Indonesian)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    top_k: int = Field(default=5, ge=1, le=MAX_EVIDENCE, description="Most evidence quotes to return.")
+    filters: Filters | None = None
+
+
+class Evidence(Citation):
+    """A cited quote with its stance towards the claim."""
+
+    stance: EvidenceStance = Field(
+        description="supports / refutes the claim, or neutral: on the topic but not deciding it."
+    )
+
+
+class CheckResult(BaseModel):
+    """A verdict on a claim with the verbatim quotes that decide it.
+
+    `supported` / `refuted`: the deciding quotes agree; `mixed`: sources disagree; `not_enough_evidence`:
+    nothing in the articles decides the claim (then `evidence` holds no supporting or refuting quote).
+    """
+
+    claim: str
+    verdict: Verdict
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the engine is of the verdict.")
+    explanation: str = Field(description="Who said what and when, in a sentence or two.")
+    evidence: list[Evidence] = Field(default_factory=list)
+    engine: str = Field(default="offline", description="`offline` (stance model and rules) or `llm`.")
+    dropped_quotes: int = Field(
+        default=0, ge=0, description="Quotes an LLM judge returned that were not verbatim in the article."
+    )

@@ -25,11 +25,11 @@ from starlette.concurrency import run_in_threadpool
 from bot.api.auth import CallerDep
 from bot.api.deps import ConversationsDep, MetricsDep, ServicesDep, SettingsDep
 from bot.api.errors import NOT_FOUND
-from bot.api.fields import NOT_BLANK, AskBody, JsonInt, StrictFilters
+from bot.api.fields import NOT_BLANK, AskBody, CheckBody, JsonInt, StrictFilters
 from bot.api.logging_mw import note_text
 from bot.api.streaming import answer_pieces, event_stream, sse, sse_response
 from bot.conversations import CONVERSATION_ID_PATTERN, ChatReply, Conversation, reply
-from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, SearchResults
+from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, CheckResult, SearchResults
 from vectorstore.errors import NotFoundError
 
 ConversationId = Annotated[
@@ -87,6 +87,14 @@ def build_router(user: Callable[..., Any]) -> APIRouter:
         """Answer a question with verbatim, cited quotes (or say the articles do not cover it)."""
         note_text(request, body.question)
         return services.ask(body, config={"callbacks": metrics.callbacks("ask")})
+
+    @router.post("/check", tags=["claims"])
+    def check(body: CheckBody, request: Request, services: ServicesDep, metrics: MetricsDep) -> CheckResult:
+        """Check a claim: a verdict (supported, refuted, mixed, not_enough_evidence) with the verbatim
+        quotes that decide it, each with its stance, and an explanation naming who said what and when."""
+        note_text(request, body.claim)
+        with metrics.retrieval.labels("check").time():
+            return services.check(body)
 
     @router.post("/search", tags=["answers"])
     def search(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest
+from bot.models import MAX_EVIDENCE, MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, CheckRequest
 from vectorstore.models import Filters
 
 # A search (not a full match): the text holds something other than whitespace.
@@ -46,4 +46,12 @@ class AskBody(AskRequest):
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
     top_k: JsonInt = Field(default=5, ge=1, le=MAX_TOP_K, description="Most citations to return.")
+    filters: StrictFilters | None = None
+
+
+class CheckBody(CheckRequest):
+    """A claim to check (the body of /v1/check)."""
+
+    claim: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
+    top_k: JsonInt = Field(default=5, ge=1, le=MAX_EVIDENCE, description="Most evidence quotes to return.")
     filters: StrictFilters | None = None

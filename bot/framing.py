@@ -1,0 +1,168 @@
+"""How a sentence frames what it says: as an accusation, a denial, or an expectation.
+
+The stance model says what a sentence asserts; news sentences also say *who* asserts it and *whether it
+has happened*. "AS menuduh Korea Utara memasok rudal" supports "North Korea supplied missiles" only as
+an accusation; "Kim akan bertemu Putin di Vladivostok" is a plan, which a later report may overturn.
+These small word lists (Indonesian and English) make that visible to the verdict, and to its reader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.chain import language
+
+__all__ = [
+    "Framing",
+    "claim_names",
+    "frame",
+    "is_attributed",
+    "language",
+    "missing_names",
+    "names",
+    "swapped_names",
+]
+
+# A capitalised run ("Kim Jong Un", "Vostochny Cosmodrome", "Laut Timur"); hyphens join ("Kim-Putin").
+_NAME = re.compile(r"(?<![\w])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
+
+
+def _words(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(text.split()) + r")(?![\w])", re.IGNORECASE)
+
+
+# Reporting an accusation or a suspicion, not a fact.
+_ALLEGATION = _words(
+    "menuduh dituduh tuduhan menuding dituding tudingan mencurigai dicurigai kecurigaan diduga dugaan "
+    "menduga khawatir kekhawatiran keprihatinan mengklaim diklaim "
+    "accuse accuses accused accusation alleged allegedly allegation suspect suspects suspected claims"
+)
+_DENIAL = _words(
+    "membantah dibantah bantahan menyangkal disangkal menampik ditampik menepis ditepis "
+    "berita\\s+palsu tak\\s+pernah tidak\\s+pernah "
+    "deny denies denied denial dismissed fake\\s+news never"
+)
+# Plans, predictions and guesses: what may happen, not what did.
+_EXPECTATION = _words(
+    "akan rencananya direncanakan berencana dijadwalkan diperkirakan diprediksi diyakini kemungkinan "
+    "mungkin paling\\s+cepat "
+    "will would expected expects planned plans likely may might"
+)
+# A claim about what someone said, claimed or denied is established by quotes of them saying it.
+_ATTRIBUTION = _words(
+    "said says say told according claimed claims accused denied denies warned reported reports "
+    "dismissed doubted stated announced called "
+    "menurut mengatakan kata menyatakan disebut menyebut membantah menuduh memberitakan melaporkan "
+    "menolak memperingatkan menegaskan mengaku meragukan"
+)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """What a sentence reports, besides its content."""
+
+    alleged: bool
+    """It reports an accusation or suspicion (and the claim itself is not about who claims what)."""
+    denial: bool
+    """It reports a denial."""
+    expectation: bool
+    """It reports a plan, prediction or guess."""
+
+
+def is_attributed(claim: str) -> bool:
+    """Whether the claim is about what someone said (then quotes of them saying it establish it)."""
+    return bool(_ATTRIBUTION.search(claim))
+
+
+def frame(sentence: str, *, claim_attributed: bool = False) -> Framing:
+    """The framing of `sentence` relative to a claim that is (or is not) itself attributed."""
+    denial = bool(_DENIAL.search(sentence))
+    alleged = not claim_attributed and not denial and bool(_ALLEGATION.search(sentence))
+    return Framing(alleged=alleged, denial=denial, expectation=bool(_EXPECTATION.search(sentence)))
+
+
+def names(text: str) -> list[str]:
+    """Capitalised runs of `text`. A lone capitalised first word is left out: it is capitalised for
+    starting the sentence ("Menurut", "Rudal-rudal"), not for being a name."""
+    out = []
+    for match in _NAME.finditer(text):
+        run = match.group(0)
+        if match.start() == len(text) - len(text.lstrip(" \"“‘'")) and " " not in run:
+            continue
+        out.append(run)
+    return out
+
+
+# The same place or country in English and Indonesian (a name written the same in both needs no entry).
+_SAME_NAME = {
+    "north korea": ("korea utara", "korut", "pyongyang", "dprk"),
+    "north korean": ("korea utara", "korut", "pyongyang"),
+    "south korea": ("korea selatan", "korsel", "seoul"),
+    "south korean": ("korea selatan", "korsel"),
+    "russia": ("rusia", "moskow", "kremlin"),
+    "russian": ("rusia", "moskow", "kremlin"),
+    "china": ("tiongkok", "cina", "beijing"),
+    "chinese": ("tiongkok", "cina", "beijing"),
+    "united states": ("amerika serikat", "as", "washington", "gedung putih"),
+    "us": ("amerika serikat", "as", "washington", "gedung putih"),
+    "american": ("amerika serikat", "as"),
+    "korea utara": ("korut", "pyongyang"),
+    "korut": ("korea utara", "pyongyang"),
+    "moscow": ("moskow",),
+    "soviet union": ("uni soviet",),
+    "ukraine": ("ukraina",),
+    "white house": ("gedung putih",),
+    "kim-putin": ("kim", "putin"),
+}
+# Titles and words capitalised in English headlines that are not names by themselves.
+_NOT_NAMES = frozenset(
+    "president presiden minister menteri defence defense foreign chief leader pemimpin the during before "
+    "after saat sebelum sesudah setelah menurut kepala juru bicara".split()
+)
+
+
+def _found(name: str, text_lower: str) -> bool:
+    """Whether `name` is in the text: every word of it ("Laut Kuning" needs both), either part of a
+    hyphenated pair ("Korut-Rusia"), or its Indonesian form ("North Korea": "Korea Utara", "Korut")."""
+    key = name.lower()
+    if any(alias in text_lower for alias in _SAME_NAME.get(key, ())):
+        return True
+    if "-" in name:
+        return any(_found(part, text_lower) for part in name.split("-") if part)
+    words = [w for w in key.split() if w not in _NOT_NAMES]
+    if len(words) > 1 and key not in _SAME_NAME:
+        # "Chinese President Xi Jinping": each name inside the run must be found.
+        parts = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+        if any(p in _SAME_NAME for p in parts):
+            return all(_found(p, text_lower) for p in parts)
+    return all(re.search(rf"(?<![\w]){re.escape(w)}", text_lower) for w in words)
+
+
+def claim_names(claim: str) -> list[str]:
+    """Names of a claim that a quote must contain to say the same (acronyms left out)."""
+    out = []
+    for n in names(claim):
+        kept = " ".join(w for w in n.split() if w.lower() not in _NOT_NAMES)
+        if kept and not kept.isupper():
+            out.append(kept)
+    return out
+
+
+def missing_names(claim: str, sentence: str) -> list[str]:
+    """Names of the claim that the sentence does not contain, in any of their forms."""
+    lower = sentence.lower()
+    return [n for n in claim_names(claim) if not _found(n, lower)]
+
+
+def swapped_names(claim: str, sentence: str) -> tuple[list[str], list[str]]:
+    """Names of the claim the sentence lacks, and names of the sentence with no word in the claim (same
+    language): both non-empty means the sentence may say the same with another name (Kremlin vs
+    Vostochny). Acronyms (AS, PBB, KTT) are left out: they abbreviate what the other side spells out."""
+    c_lower = claim.lower()
+    extra = [
+        n
+        for n in names(sentence)
+        if not n.isupper() and not any(w.lower() in c_lower for w in re.split(r"[\s-]+", n) if len(w) > 2)
+    ]
+    return missing_names(claim, sentence), extra
