@@ -33,8 +33,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +43,17 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.answerability import name_candidates
-from bot.models import MAX_QUESTION_CHARS, Answer, AskRequest, Citation
+from bot.check import claim_in_message
+from bot.models import (
+    MAX_EVIDENCE,
+    MAX_QUESTION_CHARS,
+    Answer,
+    AskRequest,
+    CheckRequest,
+    CheckResult,
+    Citation,
+)
+from bot.sqlite_file import SqliteFile
 from vectorstore.errors import BadInputError, NotFoundError
 from vectorstore.models import Filters
 
@@ -150,6 +159,11 @@ class Turn(BaseModel):
     n: int = Field(ge=1, description="Position in the conversation, from 1.")
     message: str
     search_query: str = Field(description="What was retrieved for (the message, or it with context).")
+    check: CheckResult | None = Field(
+        default=None,
+        description='Set when the message asked for a claim to be checked ("is it true that ...?", '
+        '"cek: ..."): the verdict, whose evidence is also in `citations`.',
+    )
     answer: str
     insufficient_evidence: bool
     citations: list[Citation]
@@ -171,6 +185,11 @@ class ChatReply(Answer):
     conversation_id: str
     turn: int = Field(ge=1, description="The turn's position in the conversation.")
     search_query: str = Field(description="What was retrieved for (the message, or it with context).")
+    check: CheckResult | None = Field(
+        default=None,
+        description='Set when the message asked for a claim to be checked ("is it true that ...?", '
+        '"cek: ..."): the verdict, whose evidence is also in `citations`.',
+    )
 
 
 def _when(epoch: float) -> datetime:
@@ -214,7 +233,7 @@ CREATE TABLE IF NOT EXISTS turns (
 """
 
 
-class ConversationStore:
+class ConversationStore(SqliteFile):
     """Conversations in one SQLite file, safe across threads and processes.
 
     `owner` scopes a conversation to whoever started it (an API key's fingerprint, or "" when the API is
@@ -222,42 +241,16 @@ class ConversationStore:
     """
 
     def __init__(self, path: Path, *, retention_days: float = 30.0) -> None:
-        self.path = Path(path)
         self.retention_s = retention_days * 86_400
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._purge_lock = threading.Lock()
         self._last_purge = 0.0
-        with self._connect() as db:
-            # WAL lets readers run while one writer writes; the mode is stored in the file.
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        super().__init__(path, _SCHEMA)
         self.purge()
 
     @classmethod
     def open(cls, settings: ConversationSettings, data_dir: Path) -> ConversationStore:
         """The store `settings` describe (see `database_path`)."""
         return cls(database_path(settings, data_dir), retention_days=settings.conversation_retention_days)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=30000")
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
 
     def _oldest_kept(self, now: float | None = None) -> float:
         return (now or time.time()) - self.retention_s if self.retention_s > 0 else float("-inf")
@@ -277,16 +270,34 @@ class ConversationStore:
         if time.time() - self._last_purge >= _PURGE_EVERY_S:
             self.purge()
 
-    def start(self, owner: str = "") -> str:
-        """A new, empty conversation; returns its id."""
+    def start(self, owner: str = "", *, conversation_id: str | None = None) -> str:
+        """A new, empty conversation; returns its id.
+
+        With `conversation_id` (an id the caller derives, e.g. from a Slack thread) the conversation of
+        that id is created if it does not exist or has expired, and otherwise kept as it is, so calling
+        this again continues it. An id that belongs to another owner is NotFoundError, as everywhere else.
+        """
         self._maybe_purge()
-        conversation_id = uuid.uuid4().hex
+        if conversation_id is None:
+            conversation_id = uuid.uuid4().hex
+        elif not re.fullmatch(CONVERSATION_ID_PATTERN, conversation_id):
+            raise BadInputError(f"not a conversation id: {conversation_id!r}")
         now = time.time()
         with self._write() as db:
+            # An expired conversation not purged yet must not be continued: start it afresh.
             db.execute(
-                "INSERT INTO conversations (id, owner, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                "DELETE FROM conversations WHERE id = ? AND updated_at < ?",
+                (conversation_id, self._oldest_kept(now)),
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO conversations (id, owner, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 (conversation_id, owner, now, now),
             )
+            (stored_owner,) = db.execute(
+                "SELECT owner FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        if stored_owner != owner:
+            raise NotFoundError(f"no conversation with id {conversation_id!r}")
         return conversation_id
 
     def _check(self, db: sqlite3.Connection, conversation_id: str, owner: str) -> tuple[float, float]:
@@ -399,8 +410,15 @@ def reply(
         history = store.history(conversation_id, owner)
     if max_context is None:
         max_context = services.settings.conversations.followup_questions
-    query = retrieval_question(message, history, max_context=max_context)
-    answer = services.ask(AskRequest(question=query, top_k=top_k, filters=filters), config=config)
+    claim = claim_in_message(message)
+    check: CheckResult | None = None
+    if claim is not None:
+        query = claim
+        check = services.check(CheckRequest(claim=claim, top_k=min(top_k, MAX_EVIDENCE), filters=filters))
+        answer = check_answer(message, check)
+    else:
+        query = retrieval_question(message, history, max_context=max_context)
+        answer = services.ask(AskRequest(question=query, top_k=top_k, filters=filters), config=config)
     turn = store.add_turn(conversation_id, owner, message=message, search_query=query, answer=answer)
     return ChatReply(
         question=message,
@@ -410,4 +428,16 @@ def reply(
         conversation_id=conversation_id,
         turn=turn.n,
         search_query=query,
+        check=check,
+    )
+
+
+def check_answer(message: str, check: CheckResult) -> Answer:
+    """A check as an answer: the verdict and explanation, then each quote with its [n] and stance."""
+    lines = [f"{check.verdict}: {check.explanation}"]
+    lines += [f"“{e.quote}” [{e.n}] ({e.stance})" for e in check.evidence]
+    citations = [Citation(**e.model_dump(exclude={"stance"})) for e in check.evidence]
+    undecided = check.verdict == "not_enough_evidence"
+    return Answer(
+        question=message, answer="\n".join(lines), insufficient_evidence=undecided, citations=citations
     )

@@ -104,7 +104,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             },
         )
         loading = None if services is not None else asyncio.create_task(_load_services(app, settings))
+        if app.state.slack is not None:
+            await app.state.slack.start()
         yield
+        if app.state.slack is not None:
+            await app.state.slack.stop()  # lets answers in progress reach Slack (bounded)
         if loading is not None and not loading.done():
             loading.cancel()
 
@@ -141,6 +145,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(articles.build_router(settings, user, admin), responses=ERROR_RESPONSES)
     app.include_router(openai_compat.build_router(user), responses=ERROR_RESPONSES)
     app.openapi = _openapi_with_upload_schemas(app)  # type: ignore[method-assign]
+    app.state.slack = None
+    if settings.slack.enabled:
+        from bot.slack.app import mount_slack
+
+        app.state.slack = mount_slack(app, settings)  # POST /slack/events, signed by Slack (no API key)
 
     # add_middleware puts each in front of the ones before: the body limit ends up innermost.
     app.add_middleware(
