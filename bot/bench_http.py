@@ -1,11 +1,13 @@
-"""HTTP benchmark of `/v1/ask`: a real `claimbot serve` process on a free loopback port.
+"""HTTP part of `make bench`: a real `claimbot serve` process on a free loopback port.
 
 `bench_http(data_dir)` starts the server against an already-ingested data directory, waits for
 `/readyz`, then measures
 
-- one client, warm: latency p50/p95 over the development questions (`tests/data/questions.jsonl`);
-- `clients` concurrent clients for `seconds`: requests/s, latency p50/p95 and errors (any status but
-  200, or a failed connection),
+- one client, warm: latency p50/p95 of `POST /v1/ask` and `/v1/search` over the questions and of
+  `/v1/check` over the claims (`tests/data/*.jsonl` unless others are given);
+- `clients` concurrent clients asking for `seconds`: requests/s, latency p50/p95 and errors (any
+  status but 200, or a failed connection);
+- the server's peak RSS (VmHWM), read before it is stopped,
 
 and stops the server. Every loop is bounded in time and count; only 127.0.0.1 is contacted. The
 server runs without API keys and with the rate limit off (it would otherwise limit the benchmark).
@@ -23,23 +25,29 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+
+from bot.eval.metrics import percentile as _percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
+CLAIMS = ROOT / "tests" / "data" / "claims.jsonl"
 _MAX_REQUESTS_PER_CLIENT = 100_000
+# Route -> (path, body field) of the single-client measurements.
+ROUTES = {"ask": ("/v1/ask", "question"), "search": ("/v1/search", "query"), "check": ("/v1/check", "claim")}
+_COUNTS = {"ask": "http_asks", "search": "http_searches", "check": "http_checks"}
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), linearly interpolated; NaN for no values (a table shows it)."""
+    value = _percentile(values, q)
+    return float("nan") if value is None else value
 
 
-def _questions() -> list[str]:
-    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
+def _lines(path: Path, key: str) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)[key] for line in lines if line.strip()]
 
 
 def _free_port() -> int:
@@ -71,14 +79,18 @@ class _Client:
             self.close()
             raise
 
-    def ask(self, question: str) -> tuple[bool, float]:
-        """(succeeded, milliseconds) of one POST /v1/ask."""
+    def call(self, route: str, text: str) -> tuple[bool, float]:
+        """(succeeded, milliseconds) of one POST to `route` (ask, search or check)."""
+        path, field = ROUTES[route]
         started = time.perf_counter()
         try:
-            ok = self.request("POST", "/v1/ask", {"question": question}) == 200
+            ok = self.request("POST", path, {field: text}) == 200
         except (OSError, http.client.HTTPException):
             ok = False
         return ok, (time.perf_counter() - started) * 1000
+
+    def ask(self, question: str) -> tuple[bool, float]:
+        return self.call("ask", question)
 
     def close(self) -> None:
         if self.conn is not None:
@@ -96,6 +108,7 @@ def _start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen[byte
         "TRANSFORMERS_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False",
     }
+    env.pop("CLAIMBOT_CHROMA_URL", None)
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -117,6 +130,17 @@ def _wait_ready(proc: subprocess.Popen[bytes], port: int, timeout: float) -> flo
     raise TimeoutError(f"the server was not ready after {timeout:.0f} s")
 
 
+def _peak_rss_mb(pid: int) -> float:
+    """VmHWM of a live process (Linux), in MB; NaN where /proc cannot tell."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError):
+        pass
+    return float("nan")
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
@@ -126,23 +150,23 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(5)
 
 
-def single_client(port: int, questions: list[str], rounds: int) -> dict[str, float]:
-    """Warm latency of one client asking every question `rounds` times (after one warm-up pass)."""
+def single_client(port: int, route: str, texts: Sequence[str], rounds: int) -> dict[str, float]:
+    """Warm latency of one client sending every text `rounds` times (after one warm-up pass)."""
     client = _Client(port)
-    for q in questions:
-        client.ask(q)
+    for t in texts:
+        client.call(route, t)
     times, errors = [], 0
     for _ in range(rounds):
-        for q in questions:
-            ok, ms = client.ask(q)
+        for t in texts:
+            ok, ms = client.call(route, t)
             times.append(ms)
             errors += not ok
     client.close()
     return {
-        "http_ask_p50_ms": _pct(times, 0.5),
-        "http_ask_p95_ms": _pct(times, 0.95),
-        "http_asks": len(times),
-        "http_ask_errors": errors,
+        f"http_{route}_p50_ms": percentile(times, 50),
+        f"http_{route}_p95_ms": percentile(times, 95),
+        _COUNTS[route]: len(times),
+        f"http_{route}_errors": errors,
     }
 
 
@@ -180,8 +204,8 @@ def concurrent_clients(port: int, questions: list[str], clients: int, seconds: f
         "concurrent_seconds": elapsed,
         "concurrent_requests": len(times),
         "concurrent_rps": len(times) / elapsed if elapsed else 0.0,
-        "concurrent_p50_ms": _pct(times, 0.5),
-        "concurrent_p95_ms": _pct(times, 0.95),
+        "concurrent_p50_ms": percentile(times, 50),
+        "concurrent_p95_ms": percentile(times, 95),
         "concurrent_errors": errors[0],
     }
 
@@ -194,18 +218,24 @@ def bench_http(
     rounds: int = 3,
     max_questions: int | None = None,
     startup_timeout: float = 180.0,
+    questions: Sequence[str] | None = None,
+    claims: Sequence[str] | None = None,
 ) -> dict[str, float]:
-    """Serve `data_dir` with `claimbot serve` and measure POST /v1/ask over HTTP (see the module doc).
+    """Serve `data_dir` with `claimbot serve` and measure it over HTTP (see the module doc).
 
-    `max_questions` uses only the first questions of the set (for a quick check of the harness)."""
-    questions = _questions()[:max_questions]
+    `max_questions` uses only the first questions and claims (for a quick check of the harness)."""
+    asked = list(questions if questions is not None else _lines(QUESTIONS, "question"))[:max_questions]
+    checked = list(claims if claims is not None else _lines(CLAIMS, "claim"))[:max_questions]
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
         proc = _start_server(Path(data_dir), port, Path(tmp) / "serve.log")
         try:
             figures: dict[str, float] = {"http_startup_s": _wait_ready(proc, port, startup_timeout)}
-            figures |= single_client(port, questions, rounds)
-            figures |= concurrent_clients(port, questions, clients, seconds)
+            figures |= single_client(port, "ask", asked, rounds)
+            figures |= single_client(port, "search", asked, rounds)
+            figures |= single_client(port, "check", checked, rounds)
+            figures |= concurrent_clients(port, asked, clients, seconds)
+            figures["http_server_rss_mb"] = _peak_rss_mb(proc.pid)
         finally:
             _stop(proc)
     return figures

@@ -1,34 +1,22 @@
-"""Question-set evaluation: does a gold quote appear among the citations, and does claimbot abstain
-when the articles cannot answer?
+"""A quick question-set check of one `ask` function (used by the chain's regression test).
 
-Data set format (JSONL): `{id, question, lang, answerable, gold: [{article_id, quote}]}`; each gold quote
-is an exact substring of its article. A citation *hits* when its span overlaps a gold quote's span.
+The full evaluation, with the baselines, the claims and the report, is `bot.eval.runner` (`claimbot
+eval`); this is the same scoring (`bot.eval.metrics`) for a single callable, without the report.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.models import Answer, Citation
+from bot.eval import metrics as m
+from bot.eval.cases import GoldQuote, QuestionCase, gold_spans, load_questions
+from bot.models import Answer
 
-
-class GoldQuote(BaseModel):
-    article_id: str
-    quote: str
-
-
-class QuestionCase(BaseModel):
-    id: str
-    question: str
-    lang: Literal["en", "id"]
-    answerable: bool
-    gold: list[GoldQuote] = Field(default_factory=list)
+__all__ = ["CaseResult", "GoldQuote", "QuestionCase", "QuestionReport", "evaluate", "load_cases"]
 
 
 class CaseResult(BaseModel):
@@ -45,50 +33,29 @@ class CaseResult(BaseModel):
 class QuestionReport(BaseModel):
     cases: list[CaseResult]
 
-    def _answerable(self) -> list[CaseResult]:
-        return [c for c in self.cases if c.answerable]
+    def _ranks(self) -> list[int | None]:
+        return [c.hit_rank for c in self.cases if c.answerable]
 
     def hit_at(self, k: int) -> float:
         """Share of answerable questions with a gold quote among the first k citations."""
-        cases = self._answerable()
-        return sum(c.hit_rank is not None and c.hit_rank <= k for c in cases) / max(len(cases), 1)
+        return m.hit_at_k(self._ranks(), k) or 0.0
 
     def mrr(self) -> float:
-        cases = self._answerable()
-        return sum(1.0 / c.hit_rank for c in cases if c.hit_rank) / max(len(cases), 1)
+        return m.mean_reciprocal_rank(self._ranks()) or 0.0
 
     def abstention_recall(self) -> float:
         """Share of unanswerable questions on which claimbot said the articles do not cover it."""
-        cases = [c for c in self.cases if not c.answerable]
-        return sum(c.abstained for c in cases) / max(len(cases), 1)
+        flags = [c.abstained for c in self.cases]
+        return m.abstention_recall(flags, [c.answerable for c in self.cases]) or 0.0
 
     def fidelity(self) -> float:
-        return sum(c.faithful for c in self.cases) / max(len(self.cases), 1)
+        """Share of cases whose every quote is the original text at its span."""
+        return m.mean(float(c.faithful) for c in self.cases) or 0.0
 
 
 def load_cases(path: str | Path) -> list[QuestionCase]:
     """Read a question set (one JSON object per line)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [QuestionCase.model_validate(json.loads(line)) for line in lines if line.strip()]
-
-
-def gold_spans(case: QuestionCase, texts: Mapping[str, str]) -> list[tuple[str, int, int]]:
-    """(article_id, start, end) of each gold quote, located in the original texts."""
-    spans = []
-    for g in case.gold:
-        start = texts[g.article_id].find(g.quote)
-        if start < 0:
-            raise ValueError(f"{case.id}: gold quote not found in {g.article_id}: {g.quote[:60]!r}")
-        spans.append((g.article_id, start, start + len(g.quote)))
-    return spans
-
-
-def first_hit(citations: Sequence[Citation], spans: Sequence[tuple[str, int, int]]) -> int | None:
-    """1-based rank of the first citation that overlaps a gold span."""
-    for rank, c in enumerate(citations, start=1):
-        if any(c.article_id == a and c.start < e and s < c.end for a, s, e in spans):
-            return rank
-    return None
+    return load_questions(path)
 
 
 def evaluate(
@@ -97,18 +64,22 @@ def evaluate(
     """Run every case through `ask` and score it against the gold quotes."""
     results = []
     for case in cases:
+        gold = gold_spans(case.id, case.gold, texts)
         started = time.perf_counter()
         answer = ask(case.question)
         seconds = time.perf_counter() - started
+        spans = [(c.article_id, c.start, c.end) for c in answer.citations]
         results.append(
             CaseResult(
                 id=case.id,
                 lang=case.lang,
                 answerable=case.answerable,
                 abstained=answer.insufficient_evidence,
-                hit_rank=first_hit(answer.citations, gold_spans(case, texts)),
+                hit_rank=m.first_hit_rank(spans, gold),
                 citations=len(answer.citations),
-                faithful=all(texts[c.article_id][c.start : c.end] == c.quote for c in answer.citations),
+                faithful=all(
+                    m.is_faithful(c.quote, s, texts) for c, s in zip(answer.citations, spans, strict=True)
+                ),
                 seconds=seconds,
             )
         )

@@ -1,0 +1,249 @@
+"""`claimbot eval questions|claims|all`: run data sets against claimbot and the baselines, write the
+report (JSON, Markdown, PNG charts) and print the summary table.
+
+Like the rest of the CLI this only translates: the work is in `bot.eval.runner` and the drawing in
+`bot.eval.render`. Heavy imports happen inside the commands, never when the CLI starts.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from bot.eval.backends import Backend
+    from bot.eval.report import EvalReport
+    from bot.settings import Settings
+    from vectorstore.embeddings import ArrayEmbeddings
+
+eval_app = typer.Typer(
+    help="Measure claimbot against baselines on question and claim sets (formats in the README).",
+    no_args_is_help=True,
+)
+
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for report.json, summary.md and the charts.")]
+SummaryOpt = Annotated[
+    Path | None,
+    typer.Option("--summary", help="Also write summary.md and the charts here (e.g. docs/eval)."),
+]
+AgainstOpt = Annotated[
+    str | None,
+    typer.Option("--against", help="Evaluate a running API at this URL (e.g. http://127.0.0.1:8000)."),
+]
+KeyOpt = Annotated[
+    str | None,
+    typer.Option("--api-key", envvar="CLAIMBOT_EVAL_API_KEY", help="Bearer key for --against."),
+]
+TopKOpt = Annotated[
+    int, typer.Option("--top-k", "-k", min=1, max=50, help="Quotes per case (claims: 10 at most).")
+]
+CorpusOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--corpus", help="Evaluate a fresh temporary index of these files or folders, not the configured one."
+    ),
+]
+BaselinesOpt = Annotated[bool, typer.Option(help="Run the baselines beside claimbot.")]
+
+
+@contextmanager
+def _backend(
+    settings: Settings, against: str | None, api_key: str | None, corpus: list[Path] | None
+) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None]]:
+    """claimbot to evaluate, the embedding model for the baselines, and the settings to record."""
+    from bot.cli import err
+    from bot.eval.backends import ApiClient, InProcess, OverHttp
+    from bot.services import build_services
+    from vectorstore.embeddings import make_embeddings
+    from vectorstore.errors import BadInputError
+
+    if against:
+        if corpus:
+            raise BadInputError("--corpus and --against exclude each other: the server has its own index")
+        client = ApiClient(against, api_key)
+        try:
+            yield OverHttp(client), make_embeddings(settings.embedding), None
+        finally:
+            client.close()
+        return
+    recorded: dict[str, object] = {
+        group: getattr(settings, group).model_dump(mode="json")
+        for group in ("embedding", "ingest", "retrieval", "answer")
+    }
+    with tempfile.TemporaryDirectory(prefix="claimbot-eval-") as tmp:
+        if corpus:
+            settings = settings.model_copy(
+                update={
+                    "store": settings.store.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
+                }
+            )
+        services = build_services(settings)
+        if corpus:
+            report = services.ingestor.ingest(corpus)
+            for failure in report.failed:
+                err.print(f"[yellow]not ingested[/yellow] {failure.origin}: {failure.reason}")
+        if not services.store.records():
+            raise BadInputError("the index is empty: run `claimbot ingest PATH` first, or pass --corpus PATH")
+        yield InProcess(services), services.embeddings, recorded
+
+
+def _command() -> str:
+    args = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else ["claimbot"]
+    if args[0] in ("cli.py", "__main__.py"):
+        args[0] = "claimbot"
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def print_summary(report: EvalReport) -> None:
+    """The figures table(s) on the terminal."""
+    from rich.table import Table
+
+    from bot.cli import out
+    from bot.eval.render import claim_rows, question_rows
+
+    def show(title: str, systems: list[str], rows: list[tuple[str, list[str]]]) -> None:
+        table = Table(title=title)
+        table.add_column("figure")
+        for key in systems:
+            table.add_column(key, justify="right")
+        for label, values in rows:
+            table.add_row(label, *values)
+        out.print(table)
+
+    if q := report.questions:
+        show(f"questions: {q.dataset} (top {q.top_k})", [s.key for s in q.systems], question_rows(q))
+    if c := report.claims:
+        show(f"claims: {c.dataset} (top {c.top_k})", [s.key for s in c.systems], claim_rows(c))
+
+
+def _evaluate(
+    *,
+    questions: Path | None,
+    claims: Path | None,
+    out_dir: Path,
+    summary: Path | None,
+    against: str | None,
+    api_key: str | None,
+    top_k: int,
+    corpus: list[Path] | None,
+    baselines: bool,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from bot.cli import _edge, err, out
+    from bot.eval.render import write_report
+    from bot.eval.runner import build_suite, cases_to_run, evaluate
+    from bot.settings import Settings
+
+    with _edge():
+        command = _command()
+        with _backend(Settings(), against, api_key, corpus) as (backend, embeddings, recorded):
+            with err.status("reading the articles and building the baselines"):
+                suite = build_suite(backend, embeddings, baselines=baselines)
+            try:
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    console=err,
+                ) as bar:
+                    task = bar.add_task("evaluating", total=cases_to_run(suite, questions, claims))
+                    report = evaluate(
+                        suite,
+                        questions=questions,
+                        claims=claims,
+                        top_k=top_k,
+                        settings=recorded,
+                        progress=lambda key: bar.update(task, advance=1, description=f"evaluating {key}"),
+                    )
+            finally:
+                suite.close()
+        written = write_report(report, out_dir, command)
+        if summary is not None:
+            written += write_report(report, summary, command, with_json=False)
+        print_summary(report)
+        out.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+@eval_app.command("questions")
+def questions_command(
+    file: Annotated[Path, typer.Argument(help="Question set (JSONL).")],
+    out_dir: OutOpt = Path("reports/eval"),
+    summary: SummaryOpt = None,
+    against: AgainstOpt = None,
+    api_key: KeyOpt = None,
+    top_k: TopKOpt = 5,
+    corpus: CorpusOpt = None,
+    baselines: BaselinesOpt = True,
+) -> None:
+    """Questions: hit@k, MRR, coverage, citation precision, fidelity, abstention, latency."""
+    _evaluate(
+        questions=file,
+        claims=None,
+        out_dir=out_dir,
+        summary=summary,
+        against=against,
+        api_key=api_key,
+        top_k=top_k,
+        corpus=corpus,
+        baselines=baselines,
+    )
+
+
+@eval_app.command("claims")
+def claims_command(
+    file: Annotated[Path, typer.Argument(help="Claim set (JSONL).")],
+    out_dir: OutOpt = Path("reports/eval"),
+    summary: SummaryOpt = None,
+    against: AgainstOpt = None,
+    api_key: KeyOpt = None,
+    top_k: TopKOpt = 5,
+    corpus: CorpusOpt = None,
+    baselines: BaselinesOpt = True,
+) -> None:
+    """Claims: verdict accuracy, macro-F1, confusion matrix, evidence hit, latency."""
+    _evaluate(
+        questions=None,
+        claims=file,
+        out_dir=out_dir,
+        summary=summary,
+        against=against,
+        api_key=api_key,
+        top_k=top_k,
+        corpus=corpus,
+        baselines=baselines,
+    )
+
+
+@eval_app.command("all")
+def all_command(
+    questions: Annotated[Path, typer.Argument(help="Question set (JSONL).")],
+    claims: Annotated[Path, typer.Argument(help="Claim set (JSONL).")],
+    out_dir: OutOpt = Path("reports/eval"),
+    summary: SummaryOpt = None,
+    against: AgainstOpt = None,
+    api_key: KeyOpt = None,
+    top_k: TopKOpt = 5,
+    corpus: CorpusOpt = None,
+    baselines: BaselinesOpt = True,
+) -> None:
+    """Both sets in one run and one report (what `make eval` does)."""
+    _evaluate(
+        questions=questions,
+        claims=claims,
+        out_dir=out_dir,
+        summary=summary,
+        against=against,
+        api_key=api_key,
+        top_k=top_k,
+        corpus=corpus,
+        baselines=baselines,
+    )
