@@ -21,7 +21,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from bot.models import AskRequest, Citation
+from bot.eval.commands import eval_app
+from bot.models import AskRequest, CheckRequest, CheckResult, Citation
 from bot.settings import Settings
 from vectorstore.errors import (
     BadInputError,
@@ -194,6 +195,45 @@ def ask(
             _print_sources(answer.citations)
 
 
+_VERDICT_STYLE = {
+    "supported": "green",
+    "refuted": "red",
+    "mixed": "yellow",
+    "not_enough_evidence": "dim",
+}
+
+
+def _print_check(result: CheckResult) -> None:
+    style = _VERDICT_STYLE[result.verdict]
+    out.print(f"[bold {style}]{result.verdict}[/bold {style}] (confidence {result.confidence:.2f})")
+    out.print(escape(result.explanation))
+    for e in result.evidence:
+        out.print(f"  [{e.n}] [{_VERDICT_STYLE.get(e.stance, '')}]{e.stance}[/] “{escape(e.quote)}”")
+    if result.evidence:
+        out.print()
+        _print_sources(list(result.evidence))
+
+
+@app.command()
+def check(
+    claim: Annotated[str, typer.Argument(help="A claim in English or Indonesian.")],
+    k: Annotated[int, typer.Option("-k", "--top-k", help="Most evidence quotes.")] = 5,
+    source: SourceOpt = None,
+    article: ArticleOpt = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a claim: supported, refuted, mixed or not_enough_evidence, with the deciding quotes."""
+    with _edge():
+        request = CheckRequest(claim=claim, top_k=k, filters=_filters(source, article, since, until))
+        result = _services().check(request)
+        if as_json:
+            _print_json(result.model_dump(mode="json"))
+            return
+        _print_check(result)
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
@@ -313,6 +353,47 @@ def config(
         settings = Settings()
         for env, _group, _type, _default, _desc, current in settings_rows(settings):
             out.print(f"{env}={escape(current)}")
+
+
+app.add_typer(eval_app, name="eval")
+
+feedback_app = typer.Typer(
+    help="Feedback people gave on answers (the Slack app's buttons).", no_args_is_help=True
+)
+
+
+@feedback_app.command("export")
+def feedback_export(as_json: JsonOpt = False) -> None:
+    """Every vote with the question, the answer and its citations, oldest first."""
+    from bot.feedback import FeedbackStore, database_path
+
+    with _edge():
+        settings = Settings()
+        path = database_path(settings.feedback, settings.store.data_dir)
+        records = (
+            FeedbackStore.open(settings.feedback, settings.store.data_dir).export() if path.exists() else []
+        )
+        if as_json:
+            _print_json([r.model_dump(mode="json") for r in records])
+            return
+        table = Table(box=None)
+        for col in ("voted", "vote", "kind", "origin", "question", "citations"):
+            table.add_column(col, overflow="fold")
+        for r in records:
+            quoted = r.citations or r.evidence
+            table.add_row(
+                r.voted_at.isoformat(timespec="seconds"),
+                r.vote,
+                r.kind if r.verdict is None else f"check: {r.verdict}",
+                r.origin,
+                escape(r.question),
+                str(len(quoted)),
+            )
+        out.print(table)
+        out.print(f"{len(records)} vote(s)")
+
+
+app.add_typer(feedback_app, name="feedback")
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

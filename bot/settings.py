@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.api.config import AuthSettings, HttpSettings
 from bot.conversations import ConversationSettings
+from bot.feedback import FeedbackSettings
+from bot.llm.config import LlmSettings
+from bot.slack.config import SlackSettings
 from vectorstore.config import EmbeddingSettings, IngestSettings, RetrievalSettings, StoreSettings
 
 _ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
@@ -56,3 +59,6 @@ class Settings(BaseSettings):
     )
     auth: AuthSettings = Field(default_factory=AuthSettings, description="API keys and rate limits.")
     http: HttpSettings = Field(default_factory=HttpSettings, description="HTTP limits, CORS and logs.")
+    slack: SlackSettings = Field(default_factory=SlackSettings, description="The Slack app.")
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings, description="Feedback on answers.")
+    llm: LlmSettings = Field(default_factory=LlmSettings, description="The optional LLM judge of claims.")
