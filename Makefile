@@ -47,11 +47,14 @@ test: lint types pytest
 bench: install
 	$(BIN)/python -m bot.bench $(BENCH_ARGS)
 
-# The project's own question and claim sets against a fresh index of the seeds; the full report goes
-# to reports/eval (git-ignored), the summary the README links to (and its charts) to docs/eval.
+# The project's own question and claim sets against a fresh index of the seeds, then the held-out
+# question set; the full reports go to reports/ (git-ignored), the summaries the README links to (and
+# their charts) to docs/eval.
 eval: install
 	$(BIN)/claimbot eval all tests/data/questions.jsonl tests/data/claims.jsonl --corpus seeds \
 		--out reports/eval --summary docs/eval $(EVAL_ARGS)
+	$(BIN)/claimbot eval questions tests/data/questions-heldout.jsonl --corpus seeds \
+		--out reports/eval-heldout --summary docs/eval/heldout $(EVAL_ARGS)
 
 docs: install
 	$(BIN)/python -m bot.settings_doc README.md

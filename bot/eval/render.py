@@ -74,13 +74,17 @@ def claim_rows(section: ClaimsSection) -> list[Row]:
     def row(name: str, get: Callable[[ClaimFigures], str]) -> Row:
         return name, [get(f) for f in figs]
 
+    def latency(kind: str) -> Callable[[ClaimFigures], str]:
+        return lambda f: _ms(f.latency[kind].p50_ms, f.latency[kind].p95_ms) if kind in f.latency else DASH
+
+    kinds = [k for k in LABELS if k in figs[0].latency] + ["all"]
     return [
         row("verdict accuracy", lambda f: fmt(f.accuracy)),
         row("verdict macro-F1", lambda f: fmt(f.macro_f1)),
         row("evidence hit", lambda f: fmt(f.evidence_hit)),
         row("citation precision", lambda f: fmt(f.citation_precision)),
         row("quote fidelity", lambda f: fmt(f.quote_fidelity, 3)),
-        row("latency p50 / p95 ms", lambda f: _ms(f.latency["all"].p50_ms, f.latency["all"].p95_ms)),
+        *(row(f"latency p50 / p95 ms, {k}", latency(k)) for k in kinds),
     ]
 
 

@@ -147,9 +147,11 @@ def env(seeded, tmp_path: Path) -> dict[str, str]:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.slow
-def test_cli_writes_the_report_and_prints_the_table(env: dict[str, str], sets, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_writes_the_report_and_prints_the_table(env: dict[str, str], tmp_path: Path) -> None:
+    questions = _subset(TEST_DATA / "questions.jsonl", {"q01", "q29", "q57"}, tmp_path / "q.jsonl")
+    claims = _subset(TEST_DATA / "claims.jsonl", {"c01", "c28"}, tmp_path / "c.jsonl")
     out, docs = tmp_path / "out", tmp_path / "docs"
-    args = ["eval", "all", str(sets[0]), str(sets[1]), "--out", str(out), "--summary", str(docs)]
+    args = ["eval", "all", str(questions), str(claims), "--out", str(out), "--summary", str(docs)]
     result = CliRunner().invoke(cli_app, args, env=env)
     assert result.exit_code == 0, result.output
     charts = ["questions.png", "languages.png", "latency.png", "claims.png"]
@@ -158,7 +160,8 @@ def test_cli_writes_the_report_and_prints_the_table(env: dict[str, str], sets, t
     assert not (docs / "report.json").exists() and (docs / "summary.md").exists()
     assert all((docs / n).read_bytes().startswith(b"\x89PNG") for n in charts)
     report = EvalReport.model_validate_json((out / "report.json").read_text())
-    assert report.questions is not None and len(report.questions.runs) == len(QUESTION_IDS) * len(SYSTEMS)
+    assert report.questions is not None and len(report.questions.runs) == 3 * len(SYSTEMS)
+    assert report.claims is not None and len(report.claims.runs) == 2 * len(CLAIM_SYSTEMS)
     summary = (docs / "summary.md").read_text()
     assert "| figure | " + " | ".join(SYSTEMS) + " |" in summary
     assert "Against the naive langchain recipe" in summary and "![question figures by system]" in summary
