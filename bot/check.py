@@ -31,12 +31,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.answerability import Grounding
-from bot.framing import Framing, frame, is_attributed, language, missing_names, swapped_names
+from bot.framing import Framing, claim_names, frame, is_attributed, language, missing_names, swapped_names
 from bot.models import CheckRequest, CheckResult, Evidence, EvidenceStance, Verdict
 from bot.quotes import cite, verify
 from bot.stance.features import LEXICAL_NAMES, SIGNALS, lexical_features
+from bot.stance.lexicon import CLASS_MEMBERS, WORD_CLASSES
 from bot.stance.model import StanceModel, StanceScores
 from bot.verdict_text import explain
+from vectorstore.glossary import translations
+from vectorstore.lexical import stem
+from vectorstore.sentences import split_sentences
 
 if TYPE_CHECKING:
     from vectorstore.models import Passage
@@ -74,8 +78,14 @@ COVERED_FROM = 0.5
 COVERED_FULL = 0.75
 """... or, in the claim's language, whose share of the claim's content words reaches COVERED_FULL (the
 stance rules call 0.6 a restatement)."""
+MEANS = "transport"
+"""The closed class of words a claim's means is named by (plane, train, ship...). A quote that names
+no means cannot support a claim about one; a relevant quote about the same people that names another
+means refutes it, and the claim is also searched with the other means, so that the quote saying "by
+train" is found for a claim saying "by plane"."""
 CONFLICTS = frozenset(SIGNALS) - {"name_conflict"}
 _COVERAGE = LEXICAL_NAMES.index("coverage")
+_POLARITY = LEXICAL_NAMES.index("polarity_mismatch")
 _NUMBER_UNSUPPORTED = LEXICAL_NAMES.index("number_unsupported")
 CONTEXT_CHARS = 300
 """Text before a quote searched for the names it leaves to a pronoun."""
@@ -106,17 +116,26 @@ class Decision:
 
 
 def restatement(
-    claim: str, passage: Passage, scores: StanceScores, framing: Framing, claim_hedged: bool, before: str = ""
+    claim: str,
+    passage: Passage,
+    core: str,
+    scores: StanceScores,
+    framing: Framing,
+    claim_hedged: bool,
+    before: str = "",
 ) -> float:
     """How surely the quote says what the claim says, judged from relevance when nothing conflicts and
     every name of the claim is in it."""
-    if CONFLICTS.intersection(scores.signals) or (framing.expectation and not claim_hedged):
+    conflicts = set(CONFLICTS.intersection(scores.signals))
+    if "polarity_mismatch" in conflicts and not clause_polarity_mismatch(claim, core):
+        conflicts.discard("polarity_mismatch")
+    if conflicts or (framing.expectation and not claim_hedged):
         return 0.0
     # A name the sentence leaves to a pronoun or epithet ("mitranya dari Korea Utara" for Kim) is found
     # just before it; a number of the claim must be in the sentence itself.
-    if missing_names(claim, before + passage.text):
+    if missing_names(claim, before + core):
         return 0.0
-    lexical = lexical_features(claim, passage.text)
+    lexical = lexical_features(claim, core)
     if lexical[_NUMBER_UNSUPPORTED] > 0:
         return 0.0
     share = (passage.score - RESTATES_FROM) / (RESTATES_FULL - RESTATES_FROM)
@@ -125,6 +144,53 @@ def restatement(
         covered = (float(lexical[_COVERAGE]) - COVERED_FROM) / (COVERED_FULL - COVERED_FROM)
         share = max(share, covered)
     return 0.8 * min(1.0, max(0.0, share))
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:]\s+|\s+(?:namun|tetapi|tapi|meski|meskipun|walaupun|sedangkan|but|although|though|while)\s+",
+    re.IGNORECASE,
+)
+
+
+def clause_polarity_mismatch(claim: str, sentence: str) -> bool:
+    """Whether the negation that sets the sentence against the claim is in the clause that says what
+    the claim says. "Meski belum ada konfirmasi resmi, namun AS menegaskan bahwa kesepakatan ... akan
+    melanggar resolusi PBB" negates its concession, not the statement the claim restates."""
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return True
+    best = max(clauses, key=lambda c: _coverage(claim, c))
+    return bool(lexical_features(claim, best)[_POLARITY])
+
+
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def means(text: str) -> set[str]:
+    """The means of transport `text` names (members of the `MEANS` class)."""
+    found = set()
+    for word in _WORDS.findall(text.lower()):
+        for form in (word, stem(word)):
+            cls, member = CLASS_MEMBERS.get(form, ("", ""))
+            if cls == MEANS:
+                found.add(member)
+    return found
+
+
+def other_means_query(claim: str) -> str | None:
+    """The claim with its means replaced by every other means, or None when it names none."""
+    named = means(claim)
+    if not named:
+        return None
+    others = [ws.split()[0] for m, ws in WORD_CLASSES[MEANS].items() if m not in named]
+    # In the articles' words where the glossary knows them: the quote to find is Indonesian.
+    words = []
+    for w in claim.split():
+        if means(w):
+            continue
+        gloss = translations(w.lower().strip(".,;:!?\"'"))
+        words.append(gloss[0] if gloss else w)
+    return " ".join([*words, *others])
 
 
 def _stance(supports: float, refutes: float) -> EvidenceStance:
@@ -139,32 +205,52 @@ def _coverage(claim: str, sentence: str) -> float:
     return float(lexical_features(claim, sentence)[_COVERAGE])
 
 
+def core_text(passage: Passage) -> str:
+    """What a passage says for itself: its last sentence when it is a pair. The sentence before is there
+    for the names the second leaves to a pronoun ("Dia mengatakan Shoigu ..."), not for what it asserts:
+    its negations, hedges and questions ("Jika tidak, bagaimana mungkin ...?") are not the quote's."""
+    if passage.sentence_count < 2:
+        return passage.text
+    spans = split_sentences(passage.text)
+    return passage.text[spans[-1].start : spans[-1].end] if len(spans) >= 2 else passage.text
+
+
 def judge_candidates(
     claim: str, passages: list[Passage], scores: list[StanceScores], texts: Mapping[str, str]
 ) -> list[Judged]:
     """Stance, framing and weight of each candidate; irrelevant ones weigh nothing. `texts` are the
-    candidates' articles: a quote cannot support a claim naming what its whole article never names."""
+    candidates' articles: a quote cannot support a claim naming what its whole article never names.
+    `scores` are of each passage's `core_text`; a pair's first sentence counts as context only."""
     if not passages:
         return []
     best = max(p.score for p in passages)
     floor = max(MIN_RELEVANCE, RELATIVE_RELEVANCE * best)
     attributed = is_attributed(claim)
     hedged = frame(claim).expectation
+    claimed_means = means(claim)
     out = []
     for p, s in zip(passages, scores, strict=True):
-        framing = frame(p.text, claim_attributed=attributed)
+        core = core_text(p)
+        framing = frame(core, claim_attributed=attributed)
         article = texts.get(p.article_id, "")
-        before = article[max(0, p.start - CONTEXT_CHARS) : p.start]
-        supports = max(s.supports, restatement(claim, p, s, framing, hedged, before))
+        core_start = p.end - len(core)
+        before = article[max(0, p.start - CONTEXT_CHARS) : core_start]
+        supports = max(s.supports, restatement(claim, p, core, s, framing, hedged, before))
         refutes = s.refutes
         absent = missing_names(claim, p.text)
         if absent and missing_names(" ".join(absent), article):
             supports = min(supports, UNSUPPORTED)
+        if claimed_means:
+            named = means(core)
+            if not named & claimed_means:
+                supports = min(supports, UNSUPPORTED)
+            if named and not named & claimed_means and _names_someone(claim, before + core):
+                refutes = max(refutes, NAME_SWAP_REFUTES)
         if (
             s.head == "monolingual"
             and p.score >= NAME_SWAP_RELEVANCE
-            and all(swapped_names(claim, p.text))
-            and _coverage(claim, p.text) >= NAME_SWAP_COVERAGE
+            and all(swapped_names(claim, core))
+            and _coverage(claim, core) >= NAME_SWAP_COVERAGE
         ):
             refutes, supports = max(refutes, NAME_SWAP_REFUTES), min(supports, UNSUPPORTED)
         stance = _stance(supports, refutes) if p.score >= floor else "neutral"
@@ -174,6 +260,12 @@ def judge_candidates(
         weight = p.score * prob * (EXPECTATION_DISCOUNT if discount else 1.0)
         out.append(Judged(p, s, framing, stance, weight))
     return out
+
+
+def _names_someone(claim: str, text: str) -> bool:
+    """Whether `text` names at least one of the claim's names (all, when the claim has one)."""
+    named = claim_names(claim)
+    return bool(named) and len(missing_names(claim, text)) < len(named)
 
 
 def _strongest(judged: list[Judged], stance: EvidenceStance) -> list[Judged]:
@@ -248,14 +340,25 @@ class ClaimChecker:
 
     def candidates(self, request: CheckRequest) -> list[Passage]:
         """The sentences retrieved for the claim (the query is the claim itself)."""
-        return self.searcher.search(request.claim, top_k=CANDIDATES, filters=request.filters)
+        found = self.searcher.search(request.claim, top_k=CANDIDATES, filters=request.filters)
+        variant = other_means_query(request.claim)
+        if variant is None:
+            return found
+        # A quote that names another means is scored for the claim with that means: how closely it
+        # says the same thing with one thing changed. It can only refute (see `judge_candidates`).
+        merged = {(p.article_id, p.start, p.end): p for p in found}
+        for p in self.searcher.search(variant, top_k=CANDIDATES // 2, filters=request.filters):
+            key = (p.article_id, p.start, p.end)
+            if means(p.text) and (key not in merged or merged[key].score < p.score):
+                merged[key] = p
+        return sorted(merged.values(), key=lambda p: -p.score)
 
     def scores(self, claim: str, passages: list[Passage]) -> list[StanceScores]:
         """Stance of each passage; the index's own vectors are reused when they are the model's."""
         vectors = None
         if self.store.model_id == self.stance.config["embedding_model"]:
             vectors = self.store.sentence_vectors([(p.article_id, p.sentence_index) for p in passages])
-        return self.stance.scores(claim, [p.text for p in passages], evidence_vectors=vectors)
+        return self.stance.scores(claim, [core_text(p) for p in passages], evidence_vectors=vectors)
 
     def evidence_candidates(self, request: CheckRequest) -> tuple[list[Evidence], dict[str, str]]:
         """The retrieved sentences as numbered, verified evidence (stance not judged yet), with the

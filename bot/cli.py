@@ -203,12 +203,16 @@ _VERDICT_STYLE = {
 }
 
 
+_STANCE_STYLE = {"supports": "green", "refutes": "red", "neutral": "dim"}
+
+
 def _print_check(result: CheckResult) -> None:
     style = _VERDICT_STYLE[result.verdict]
     out.print(f"[bold {style}]{result.verdict}[/bold {style}] (confidence {result.confidence:.2f})")
     out.print(escape(result.explanation))
     for e in result.evidence:
-        out.print(f"  [{e.n}] [{_VERDICT_STYLE.get(e.stance, '')}]{e.stance}[/] “{escape(e.quote)}”")
+        stance = _STANCE_STYLE[e.stance]
+        out.print(f"  {escape(f'[{e.n}]')} [{stance}]{e.stance}[/{stance}] “{escape(e.quote)}”")
     if result.evidence:
         out.print()
         _print_sources(list(result.evidence))

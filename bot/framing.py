@@ -136,7 +136,18 @@ def _found(name: str, text_lower: str) -> bool:
         parts = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
         if any(p in _SAME_NAME for p in parts):
             return all(_found(p, text_lower) for p in parts)
-    return all(re.search(rf"(?<![\w]){re.escape(w)}", text_lower) for w in words)
+    if all(_has_word(w, text_lower) for w in words):
+        return True
+    # A person is named by a part of the name after the first mention: the surname ("Peskov" for
+    # Dmitry Peskov) or, for a name of three words, the family name that comes first ("Kim" for Kim
+    # Jong Un).
+    if len(words) >= 2 and len(words[-1]) >= 4 and _has_word(words[-1], text_lower):
+        return True
+    return len(words) >= 3 and _has_word(words[0], text_lower)
+
+
+def _has_word(word: str, text_lower: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(word)}", text_lower) is not None
 
 
 def claim_names(claim: str) -> list[str]:

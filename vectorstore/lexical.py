@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
+from vectorstore.glossary import translations
 from vectorstore.variants import spellings
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -157,7 +158,8 @@ class BM25:
 
     def _concepts(self, query: str) -> list[tuple[str, ...]]:
         """The query's terms, each as the index terms that may stand for it: its stem, or, when the index
-        does not hold that, the other spellings of the word it does hold (`vectorstore.variants`)."""
+        does not hold that, the other spellings of the word it does hold (`vectorstore.variants`) and, for
+        an English word, the Indonesian words it may stand for (`vectorstore.glossary`)."""
         out: list[tuple[str, ...]] = []
         seen: set[str] = set()
         for word in _WORD.findall(query.lower()):
@@ -169,6 +171,7 @@ class BM25:
                 out.append((primary,))
                 continue
             others = {stem(v) for v in spellings(word)} | spellings(word)
+            others |= {stem(t) for t in translations(word)}
             out.append((primary, *sorted(t for t in others - seen if t in self._postings)))
         out.extend((a,) for a in dict.fromkeys(acronyms(query)) if a not in seen)
         return out

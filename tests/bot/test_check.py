@@ -11,8 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
-from bot.check import ClaimChecker, Judged, claim_in_message, decide
-from bot.framing import frame, is_attributed
+from bot.check import (
+    ClaimChecker,
+    Judged,
+    claim_in_message,
+    clause_polarity_mismatch,
+    core_text,
+    decide,
+    means,
+    other_means_query,
+)
+from bot.framing import frame, is_attributed, missing_names
 from bot.models import CheckRequest, CheckResult, Evidence
 from bot.stance.model import StanceScores
 from bot.verdict_text import explain, when
@@ -23,7 +32,7 @@ from vectorstore.models import Passage
 
 # Measured with the default engine (README, "Claim checking"): (verdict accuracy, evidence hit) on the
 # development set and on the held-out set written before looking at its results. A drop is a regression.
-CLAIM_SETS = {"claims.jsonl": (0.56, 0.75), "claims-heldout.jsonl": (0.57, 0.8)}
+CLAIM_SETS = {"claims.jsonl": (0.6, 0.78), "claims-heldout.jsonl": (0.57, 0.99)}
 
 
 def _judged(
@@ -282,3 +291,50 @@ def test_check_uses_the_llm_judge_when_one_is_configured(seeded, tmp_path: Path)
     assert result.engine == "llm" and result.verdict == "refuted"
     assert len(fake.requests) == 1
     _check_invariants(result, _texts(seeded))
+
+
+def test_a_pair_is_judged_by_its_own_sentence() -> None:
+    text = (
+        '"Jika tidak, bagaimana mungkin menteri pertahanan datang ke negara kecil?" kata Kim Taewoo. '
+        "Dia mengatakan Shoigu adalah menteri pertahanan Rusia pertama yang mengunjungi Korea Utara."
+    )
+    pair = _judged(text, 0.9, "neutral", 0.0).passage.model_copy(update={"sentence_count": 2})
+    assert core_text(pair) == text[text.index("Dia") :]
+    single = pair.model_copy(update={"sentence_count": 1})
+    assert core_text(single) == text
+
+
+def test_a_negated_concession_does_not_set_the_statement_against_the_claim() -> None:
+    claim = "AS menegaskan kesepakatan senjata akan melanggar resolusi PBB."
+    conceded = (
+        "Meski belum ada konfirmasi resmi, namun AS menegaskan bahwa kesepakatan senjata akan melanggar "
+        "resolusi PBB."
+    )
+    negated = "AS tidak menegaskan bahwa kesepakatan senjata akan melanggar resolusi PBB."
+    assert not clause_polarity_mismatch(claim, conceded)
+    assert clause_polarity_mismatch(claim, negated)
+
+
+def test_means_of_transport_and_the_query_with_the_other_means() -> None:
+    assert means("Kim flew to Russia on his private plane") == {"plane"}
+    assert means("kedatangan Kim dengan menaiki kereta lapis baja") == {"train"}
+    assert means("Kim met Putin") == set()
+    query = other_means_query("Kim Jong Un travelled to Russia by plane")
+    assert query is not None and "kereta" in query and "plane" not in query
+    assert other_means_query("Kim met Putin") is None
+
+
+def test_a_person_is_found_by_surname_or_family_name() -> None:
+    assert missing_names("Dmitry Peskov refused to confirm", "kata Peskov menegaskan") == []
+    assert missing_names("Kim Jong Un arrived", "kedatangan Kim di Rusia") == []
+    assert missing_names("rudal jatuh di Laut Kuning", "rudal jatuh di Laut Timur") == ["Laut Kuning"]
+
+
+def test_the_issue_example_is_not_supported_by_a_quote_without_a_means(seeded) -> None:  # type: ignore[no-untyped-def]
+    """Quotes that say Kim travelled to Russia but not how cannot support "by plane"; the quotes that say
+    "by train" are pre-visit expectations, so the engine does not call it supported (it should say
+    refuted, citing the 13 September report: see the README on what the engine cannot do yet)."""
+    result = seeded.check(CheckRequest(claim="Kim Jong Un travelled to Russia by plane"))
+    assert result.verdict != "supported"
+    assert all(e.stance != "supports" for e in result.evidence)
+    assert any("kereta" in e.quote for e in result.evidence)

@@ -61,6 +61,15 @@ def test_ask_prints_quotes_then_sources(env: dict[str, str]) -> None:
     assert "characters " in out and "article " in out
 
 
+def test_check_prints_the_verdict_each_quote_with_its_stance_and_the_sources(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["check", "Kim and Putin first met in April 2019."], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("supported (confidence")
+    assert any(line.startswith("  [1] supports “") for line in lines)
+    assert "Sources" in lines
+
+
 def test_search_articles_show_and_delete(env: dict[str, str], tmp_path: Path) -> None:
     found = json.loads(runner.invoke(app, ["search", "Vostochny Cosmodrome", "--json"], env=env).stdout)
     assert found["results"][0]["article_id"] == "003_d0311550289dc6a3"

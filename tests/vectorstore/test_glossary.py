@@ -1,0 +1,25 @@
+from vectorstore.glossary import lemma_candidates, translations
+from vectorstore.lexical import BM25
+
+
+def test_inflected_english_words_find_their_entry() -> None:
+    assert "membantah" in translations("denied")
+    assert translations("denies") == translations("deny")
+    assert "bertemu" in translations("met")  # irregular past
+    assert "rencana" in translations("planned")  # doubled consonant
+    assert "plan" in lemma_candidates("planning")
+    assert translations("kereta") == ()  # not an English word of the glossary
+    assert translations("Kim-Jong") == ()
+
+
+def test_an_english_query_meets_indonesian_words_in_bm25() -> None:
+    index = BM25()
+    index.add("a#s0", "a", "Kim tiba di Rusia dengan menaiki kereta lapis baja.")
+    index.add("b#s0", "b", "Kim bertemu dengan Putin di kosmodrom.")
+    index.add("c#s0", "c", "Harga beras naik lagi pekan ini.")
+    ranked = index.search("Kim arrived on an armoured train", limit=3)
+    assert ranked[0][0] == "a#s0"
+    # Without the glossary only "Kim" would match, and a and b would tie.
+    assert ranked[0][1] > 2 * dict(ranked)["b#s0"]
+    # An Indonesian query is untouched by it.
+    assert index.search("harga beras", limit=1)[0][0] == "c#s0"
