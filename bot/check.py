@@ -28,17 +28,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.answerability import Grounding
-from bot.framing import Framing, claim_names, frame, is_attributed, language, missing_names, swapped_names
+from bot.framing import (
+    Framing,
+    absent_names,
+    claim_names,
+    frame,
+    is_attributed,
+    language,
+    missing_names,
+    swapped_names,
+)
 from bot.models import CheckRequest, CheckResult, Evidence, EvidenceStance, Verdict
 from bot.quotes import cite, verify
 from bot.stance.features import LEXICAL_NAMES, SIGNALS, lexical_features
+from bot.stance.features import language as stance_language
 from bot.stance.lexicon import CLASS_MEMBERS, WORD_CLASSES
 from bot.stance.model import StanceModel, StanceScores
 from bot.verdict_text import explain
-from vectorstore.glossary import translations
+from vectorstore.glossary import gloss, translations
 from vectorstore.lexical import stem
 from vectorstore.sentences import split_sentences
 
@@ -83,11 +94,13 @@ MEANS = "transport"
 no means cannot support a claim about one; a relevant quote about the same people that names another
 means refutes it, and the claim is also searched with the other means, so that the quote saying "by
 train" is found for a claim saying "by plane"."""
+COVERAGE_RELEVANCE = 1.0
+"""A candidate is at least as relevant as this times the share of the claim's words it says."""
 CONFLICTS = frozenset(SIGNALS) - {"name_conflict"}
 _COVERAGE = LEXICAL_NAMES.index("coverage")
 _POLARITY = LEXICAL_NAMES.index("polarity_mismatch")
 _NUMBER_UNSUPPORTED = LEXICAL_NAMES.index("number_unsupported")
-CONTEXT_CHARS = 300
+CONTEXT_CHARS = 600
 """Text before a quote searched for the names it leaves to a pronoun."""
 """Signals that rule a restatement out. A missing name is not one: "Korut" and "North Korea", or a
 sentence that says "Ia" for Shoigu, miss names while saying the same thing."""
@@ -126,10 +139,14 @@ def restatement(
 ) -> float:
     """How surely the quote says what the claim says, judged from relevance when nothing conflicts and
     every name of the claim is in it."""
+    words = _claim_words(claim, core, scores)
+    # A negation or a hedge counts when it is in the clause that says what the claim says.
+    clause = best_clause(words, core)
     conflicts = set(CONFLICTS.intersection(scores.signals))
-    if "polarity_mismatch" in conflicts and not clause_polarity_mismatch(claim, core):
+    if "polarity_mismatch" in conflicts and not lexical_features(words, clause)[_POLARITY]:
         conflicts.discard("polarity_mismatch")
-    if conflicts or (framing.expectation and not claim_hedged):
+    expects = framing.expectation and frame(clause).expectation
+    if conflicts or (expects and not claim_hedged):
         return 0.0
     # A name the sentence leaves to a pronoun or epithet ("mitranya dari Korea Utara" for Kim) is found
     # just before it; a number of the claim must be in the sentence itself.
@@ -139,15 +156,28 @@ def restatement(
     if lexical[_NUMBER_UNSUPPORTED] > 0:
         return 0.0
     share = (passage.score - RESTATES_FROM) / (RESTATES_FULL - RESTATES_FROM)
-    if scores.head == "monolingual":
-        # In the same language, sharing most of the claim's words is a restatement too.
-        covered = (float(lexical[_COVERAGE]) - COVERED_FROM) / (COVERED_FULL - COVERED_FROM)
-        share = max(share, covered)
+    # Sharing most of the claim's words is a restatement too: in the same language as written, for an
+    # English claim against an Indonesian quote through the glossary (`vectorstore.glossary.gloss`).
+    if words is not claim or scores.head == "monolingual":
+        coverage = _coverage(words, core)
+        share = max(share, (coverage - COVERED_FROM) / (COVERED_FULL - COVERED_FROM))
     return 0.8 * min(1.0, max(0.0, share))
 
 
+def _claim_words(claim: str, quote: str, scores: StanceScores) -> str:
+    """The claim's words, in the quote's language where the glossary can put them there."""
+    return claim if scores.head == "monolingual" else (_glossed(claim, quote) or claim)
+
+
+def _glossed(claim: str, quote: str) -> str | None:
+    """The English claim glossed into the quote's Indonesian words; None for other language pairs."""
+    if stance_language(claim) != "en" or stance_language(quote) != "id":
+        return None
+    return gloss(claim, quote)
+
+
 _CLAUSE_BREAK = re.compile(
-    r"[,;:]\s+|\s+(?:namun|tetapi|tapi|meski|meskipun|walaupun|sedangkan|but|although|though|while)\s+",
+    r"[,;:.!?]\s+|\s+(?:namun|tetapi|tapi|meski|meskipun|walaupun|sedangkan|but|although|though|while)\s+",
     re.IGNORECASE,
 )
 
@@ -156,11 +186,16 @@ def clause_polarity_mismatch(claim: str, sentence: str) -> bool:
     """Whether the negation that sets the sentence against the claim is in the clause that says what
     the claim says. "Meski belum ada konfirmasi resmi, namun AS menegaskan bahwa kesepakatan ... akan
     melanggar resolusi PBB" negates its concession, not the statement the claim restates."""
+    return bool(lexical_features(claim, best_clause(claim, sentence))[_POLARITY])
+
+
+def best_clause(claim: str, sentence: str) -> str:
+    """The clause of `sentence` (split at commas, colons, sentence ends inside a quotation, and "namun",
+    "tetapi", "meski"...) that shares most words with the claim (in the sentence's language)."""
     clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
     if len(clauses) < 2:
-        return True
-    best = max(clauses, key=lambda c: _coverage(claim, c))
-    return bool(lexical_features(claim, best)[_POLARITY])
+        return sentence
+    return max(clauses, key=lambda c: _coverage(claim, c))
 
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
@@ -228,6 +263,7 @@ def judge_candidates(
     attributed = is_attributed(claim)
     hedged = frame(claim).expectation
     claimed_means = means(claim)
+    denies = frame(claim).denial
     out = []
     for p, s in zip(passages, scores, strict=True):
         core = core_text(p)
@@ -238,28 +274,73 @@ def judge_candidates(
         supports = max(s.supports, restatement(claim, p, core, s, framing, hedged, before))
         refutes = s.refutes
         absent = missing_names(claim, p.text)
-        if absent and missing_names(" ".join(absent), article):
+        if absent and absent_names(absent, article):
+            # About something else: what the claim names is nowhere in the article.
+            supports, refutes = min(supports, UNSUPPORTED), min(refutes, UNSUPPORTED)
+        if denies and frame(core).alleged:
+            # "X denied Y" is neither established nor contradicted by a quote of the accusation of Y.
+            supports, refutes = min(supports, UNSUPPORTED), min(refutes, UNSUPPORTED)
+        if _earlier_year(core, p.published) and not _years(claim):
+            # "Putin dan Kim di Vladivostok, 25 April 2019" in a 2023 article is about 2019.
             supports = min(supports, UNSUPPORTED)
+        words = _claim_words(claim, core, s)
+        relevance = max(p.score, COVERAGE_RELEVANCE * _coverage(words, core))
         if claimed_means:
             named = means(core)
             if not named & claimed_means:
                 supports = min(supports, UNSUPPORTED)
             if named and not named & claimed_means and _names_someone(claim, before + core):
                 refutes = max(refutes, NAME_SWAP_REFUTES)
+                # The same statement with the means changed: as relevant as it says the rest.
+                rest = " ".join(w for w in words.split() if not means(w))
+                relevance = max(relevance, COVERAGE_RELEVANCE * _coverage(rest, core))
         if (
             s.head == "monolingual"
             and p.score >= NAME_SWAP_RELEVANCE
-            and all(swapped_names(claim, core))
+            and all(swapped_names(claim, _without_source(core)))
+            # "kedua pemimpin" after a sentence naming Kim and Putin names them: no swap.
+            and missing_names(claim, before + core)
             and _coverage(claim, core) >= NAME_SWAP_COVERAGE
         ):
             refutes, supports = max(refutes, NAME_SWAP_REFUTES), min(supports, UNSUPPORTED)
-        stance = _stance(supports, refutes) if p.score >= floor else "neutral"
+        # Relevant is what retrieval ranks high, or what says most of the claim's words: a sentence quoted
+        # with the one before it is ranked by the pair, and the pair may be about something else.
+        stance = _stance(supports, refutes) if relevance >= floor else "neutral"
         prob = {"supports": supports, "refutes": refutes, "neutral": 0.0}[stance]
         # A plan or a guess neither establishes nor firmly contradicts what a claim says happened.
         discount = framing.expectation and stance != "neutral" and not hedged
-        weight = p.score * prob * (EXPECTATION_DISCOUNT if discount else 1.0)
+        weight = relevance * prob * (EXPECTATION_DISCOUNT if discount else 1.0)
         out.append(Judged(p, s, framing, stance, weight))
     return out
+
+
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+_MONTHS = "|".join(w for ws in WORD_CLASSES["month"].values() for w in ws.split())
+_FULL_DATE = re.compile(
+    rf"(?:\b(?:{_MONTHS})\.?\s+|(?<!\d)\d{{1,2}}/\d{{1,2}}/)(19\d\d|20\d\d)(?!\d)", re.IGNORECASE
+)
+
+
+def _years(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+def _earlier_year(quote: str, published: date | None) -> bool:
+    """Whether the quote dates what it says (a month and year: "April 2019", "25/4/2019") to a year before
+    its article's: a photo caption or a look back speaks of that time, not of the article's."""
+    return published is not None and any(int(y) < published.year for y in _FULL_DATE.findall(quote))
+
+
+_SOURCE = re.compile(
+    r",?\s*(?:demikian\s+)?(?:menurut|kata|ujar|ungkap|tutur|said|says|according\s+to)\b[^,]*[.!?\"”’']*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_source(sentence: str) -> str:
+    """The sentence without a closing "..., demikian menurut juru bicara Kremlin Dmitry Peskov.": who
+    reports it is not another person doing what the claim says."""
+    return _SOURCE.sub("", sentence) or sentence
 
 
 def _names_someone(claim: str, text: str) -> bool:
@@ -303,6 +384,13 @@ def decide(judged: list[Judged]) -> Decision:
         return Decision("refuted", min(1.0, 0.5 + r_w / 2), "agree", refutes[:3], [])
     if has_s and has_r:
         return Decision("mixed", min(s_w, r_w) / max(s_w, r_w), "disagree", supports[:2], refutes[:2])
+    # Only expectations support it (each weighed down as one), and a later report names something else:
+    # what was expected is not what was reported.
+    least = MIN_WEIGHT * EXPECTATION_DISCOUNT
+    expected = [j for j in supports if j.framing.expectation and j.weight >= least]
+    later = _later_report(expected, topical)
+    if expected and later:
+        return Decision("mixed", 0.5, "expected_then_reported", expected[:2], later[:1])
     best = max((j.scores.supports + j.scores.refutes for j in topical), default=0.0)
     return Decision("not_enough_evidence", max(0.5, 1.0 - best / 2), "nothing_decides", [], topical[:2])
 

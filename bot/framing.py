@@ -15,6 +15,7 @@ from bot.chain import language
 
 __all__ = [
     "Framing",
+    "absent_names",
     "claim_names",
     "frame",
     "is_attributed",
@@ -32,11 +33,12 @@ def _words(text: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(text.split()) + r")(?![\w])", re.IGNORECASE)
 
 
-# Reporting an accusation or a suspicion, not a fact.
+# Reporting an accusation, a suspicion or a warning, not a fact.
 _ALLEGATION = _words(
     "menuduh dituduh tuduhan menuding dituding tudingan mencurigai dicurigai kecurigaan diduga dugaan "
-    "menduga khawatir kekhawatiran keprihatinan mengklaim diklaim "
-    "accuse accuses accused accusation alleged allegedly allegation suspect suspects suspected claims"
+    "menduga khawatir kekhawatiran keprihatinan mengklaim diklaim memperingatkan diperingatkan peringatkan "
+    "accuse accuses accused accusation alleged allegedly allegation suspect suspects suspected claims "
+    "warned warns"
 )
 _DENIAL = _words(
     "membantah dibantah bantahan menyangkal disangkal menampik ditampik menepis ditepis "
@@ -164,6 +166,12 @@ def missing_names(claim: str, sentence: str) -> list[str]:
     """Names of the claim that the sentence does not contain, in any of their forms."""
     lower = sentence.lower()
     return [n for n in claim_names(claim) if not _found(n, lower)]
+
+
+def absent_names(found_names: list[str], text: str) -> list[str]:
+    """Those of `found_names` (names of a claim) that `text` does not contain, in any of their forms."""
+    lower = text.lower()
+    return [n for n in found_names if not _found(n, lower)]
 
 
 def swapped_names(claim: str, sentence: str) -> tuple[list[str], list[str]]:

@@ -19,7 +19,13 @@ from __future__ import annotations
 import functools
 import re
 
+from vectorstore.variants import loanword_spellings
+
 _ENTRIES = """
+after: setelah sesudah usai
+again: lagi kembali
+before: sebelum menjelang
+few: beberapa
 accept: terima menerima diterima
 accompany: dampingi mendampingi didampingi pendamping menemani
 according: menurut
@@ -373,3 +379,72 @@ def translations(word: str) -> tuple[str, ...]:
         if form in glossary:
             return glossary[form]
     return ()
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_FUNCTION = frozenset(
+    "the a an of to in on at is was were are be been being and or but has have had having with for by "
+    "that from it its as into than while there this these those which who whom whose what when where "
+    "why how he she they them their his her him we us our you your i me my do does did done so about "
+    "over under through any some such just very".split()
+)
+_NEGATION = frozenset("not no never cannot nothing none nobody neither nor".split())
+_CONTRACTED = re.compile(r"^\w+n['’]t$")
+
+
+def gloss(english: str, target: str, held: set[str] | None = None) -> str:
+    """A word-for-word Indonesian gloss of `english`, aligned to the Indonesian text `target`.
+
+    Each content word becomes the glossary word that `target` uses, if it uses one, else the first
+    one; names, numbers and unknown words stay as written (a loanword takes the spelling `target`
+    uses); function words are dropped; negations become "tidak". Not a translation, and never shown:
+    it is only compared with `target`, so that word-overlap signals mean something across languages.
+    `held` (the stemmed words of `target`) may be passed when it is known already.
+    """
+    from vectorstore.lexical import stem  # here: vectorstore.lexical imports this module
+
+    if held is None:
+        held = {stem(w) for w in re.findall(r"[^\W_]+", target.lower())}
+    out: list[str] = []
+    name: list[str] = []  # the run of capitalised words being read
+
+    def close_name() -> None:
+        # A name counts by the parts the target writes ("Kim" for Kim Jong Un), in the target's
+        # spelling ("Rusia" for Russia); all of it when the target writes none of it.
+        spelled = [_spelled(w, held) for w in name]
+        kept = [w for w in spelled if stem(w.lower()) in held]
+        out.extend(kept or name)
+        name.clear()
+
+    for m in _TOKEN.finditer(english):
+        word = m.group()
+        lower = word.lower()
+        # A capitalised word is a name, the first word of the sentence too unless it is an English word.
+        capital = word[0].isupper() and (m.start() > 0 or not (lower in _FUNCTION or translations(lower)))
+        if name and not capital:
+            close_name()
+        if _CONTRACTED.match(lower) or lower in _NEGATION:
+            out.append("tidak")
+        elif lower in _FUNCTION:
+            continue
+        elif "-" in word and word.islower():
+            out.append(gloss(word.replace("-", " "), target, held))  # short-range: pendek jarak
+        elif capital:
+            name.append(word)
+        elif word[0].isdigit():
+            out.append(word)
+        else:
+            options = [*translations(lower), *sorted(loanword_spellings(lower))]
+            chosen = next((o for o in options if stem(o) in held), None)
+            out.append(chosen or (options[0] if options else word))
+    close_name()
+    return " ".join(out)
+
+
+def _spelled(word: str, held: set[str]) -> str:
+    """`word` as the target spells it, when a loanword spelling of it is there ("Russia": Rusia)."""
+    from vectorstore.lexical import stem  # here: vectorstore.lexical imports this module
+
+    if stem(word.lower()) in held:
+        return word
+    return next((v for v in sorted(loanword_spellings(word.lower())) if stem(v) in held), word)

@@ -1,4 +1,4 @@
-from vectorstore.glossary import lemma_candidates, translations
+from vectorstore.glossary import gloss, lemma_candidates, translations
 from vectorstore.lexical import BM25
 
 
@@ -23,3 +23,15 @@ def test_an_english_query_meets_indonesian_words_in_bm25() -> None:
     assert ranked[0][1] > 2 * dict(ranked)["b#s0"]
     # An Indonesian query is untouched by it.
     assert index.search("harga beras", limit=1)[0][0] == "c#s0"
+
+
+def test_a_gloss_puts_an_english_claim_in_the_quotes_words() -> None:
+    quote = (
+        "Pertemuan itu berlangsung sehari setelah kedatangan Kim di Rusia dengan menaiki kereta lapis baja."
+    )
+    glossed = gloss("Kim Jong Un arrived in Russia on an armoured train.", quote)
+    # The name by the part the quote writes, Russia as the quote spells it, function words dropped.
+    # "datang" is the glossary's first word the quote holds (as "kedatangan", the same stem).
+    assert glossed.split() == ["Kim", "datang", "rusia", "lapis", "kereta"]
+    assert gloss("Kim did not fly 1,000 km", "Kim terbang") == "Kim tidak terbang 1,000 km"
+    assert "pendek" in gloss("short-range missiles", "rudal jarak pendek").split()
