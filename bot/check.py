@@ -3,13 +3,17 @@
 The verdict is built from explainable parts, and every quote it shows is sliced from the original text
 and verified like an answer's:
 
-1. **Retrieve** candidate sentences for the claim with the hybrid search (the claim is the query).
+1. **Retrieve** candidate sentences for the claim with the hybrid search (the claim is the query); a
+   claim naming a means of transport is searched again with the other means.
 2. **Stance** of each candidate from the stance model (`bot.stance`): supports, refutes or neutral.
-   A conflict-free candidate that restates the claim (high retrieval score, or most of its words in the
-   same language, and every name of the claim) supports it; one that names another place or person
-   where the claim names one it lacks refutes it; one whose article never names what the claim names
-   cannot support it. A candidate only counts when it is relevant (close to the best retrieval score)
-   and its stance is clear; its weight is relevance x probability.
+   A pair of sentences is judged by its own (second) sentence. A conflict-free candidate that restates
+   the claim (high retrieval score, or most of the claim's words: in the same language, or through the
+   glossary for an English claim; and every name of the claim) supports it; a negation or hedge counts
+   only in the clause that says what the claim says. One that names another place or person where the
+   claim names one it lacks, or another means, refutes; one whose article never names what the claim
+   names decides nothing. A candidate only counts when it is relevant (its retrieval score, or the
+   share of the claim it says, close to the best score) and its stance is clear; its weight is
+   relevance x probability.
 3. **Framing** (`bot.framing`): a quote that reports an accusation or suspicion ("AS menuduh ...") does
    not establish a bare factual claim, it establishes that someone claims it; a quote that states a
    denial is the other side of it; a quote that expects something ("akan", "rencananya") is weighed

@@ -352,16 +352,7 @@ def lemma_candidates(word: str) -> list[str]:
     forms = [word]
     if word in _IRREGULAR:
         forms.append(_IRREGULAR[word])
-    for ending, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("es", ""),
-        ("s", ""),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", ""),
-        ("ing", "e"),
-    ):
+    for ending, repl in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             forms.append(word[: -len(ending)] + repl)
     # "planned" -> plan, "shipped" -> ship
