@@ -82,6 +82,8 @@ RESTATES_FULL = 0.8
 from RESTATES_FROM it counts in proportion. The stance model, trained on short IndoNLI premises, reads
 news sentences that say the claim in other words, with more around it, as neutral; retrieval relevance is
 the better evidence of a paraphrase, once nothing in the pair contradicts."""
+RESTATES_MIN_COVERAGE = 0.4
+"""... and, where words can be compared, only when it says at least this share of the claim's words."""
 UNSUPPORTED = 0.4
 """Most support a quote can give when the claim names what its article never names (below MIN_STANCE)."""
 NAME_SWAP_RELEVANCE = 0.5
@@ -164,6 +166,10 @@ def restatement(
     # English claim against an Indonesian quote through the glossary (`vectorstore.glossary.gloss`).
     if words is not claim or scores.head == "monolingual":
         coverage = _coverage(words, core)
+        if coverage < RESTATES_MIN_COVERAGE:
+            # Close in meaning to the retriever, but saying little of the claim: "Kini Rusia membutuhkan
+            # teman seperti Korut" for "Korut menginginkan bantuan pangan dari Rusia".
+            share = 0.0
         share = max(share, (coverage - COVERED_FROM) / (COVERED_FULL - COVERED_FROM))
     return 0.8 * min(1.0, max(0.0, share))
 

@@ -45,6 +45,7 @@ ammunition: amunisi
 amount: jumlah
 analyst: analis pengamat
 announce: umumkan mengumumkan diumumkan
+assemble: rakit merakit dirakit perakitan
 answer: jawab menjawab jawaban
 armed: bersenjata
 armoured armored: lapis baja
@@ -246,7 +247,7 @@ sign: tanda tangan menandatangani
 since: sejak
 soldier: tentara prajurit
 south: selatan
-space: antariksa luar angkasa
+space: antariksa ruang angkasa luar
 speak: bicara berbicara
 spokesperson spokesman: juru bicara
 state: negara
@@ -408,7 +409,7 @@ def gloss(english: str, target: str, held: set[str] | None = None) -> str:
         name.clear()
 
     for m in _TOKEN.finditer(english):
-        word = m.group()
+        word = re.sub(r"['’]s$", "", m.group())  # Russia's: Russia
         lower = word.lower()
         # A capitalised word is a name, the first word of the sentence too unless it is an English word.
         capital = word[0].isupper() and (m.start() > 0 or not (lower in _FUNCTION or translations(lower)))

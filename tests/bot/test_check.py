@@ -22,6 +22,7 @@ from bot.check import (
     decide,
     means,
     other_means_query,
+    restatement,
 )
 from bot.framing import frame, is_attributed, missing_names
 from bot.models import CheckRequest, CheckResult, Evidence
@@ -34,7 +35,7 @@ from vectorstore.models import Passage
 
 # Measured with the default engine (README, "Claim checking"): (verdict accuracy, evidence hit) on the
 # development set and on the held-out set written before looking at its results. A drop is a regression.
-CLAIM_SETS = {"claims.jsonl": (0.8, 0.84), "claims-heldout.jsonl": (0.64, 0.99)}
+CLAIM_SETS = {"claims.jsonl": (0.78, 0.84), "claims-heldout.jsonl": (0.64, 0.99)}
 
 
 def _judged(
@@ -370,3 +371,11 @@ def test_only_expected_support_and_a_later_report_are_mixed() -> None:
     decision = decide([plan, later])
     assert decision.verdict == "mixed" and decision.reason == "expected_then_reported"
     assert decide([plan]).verdict == "not_enough_evidence"
+
+
+def test_a_quote_close_to_the_claim_but_saying_little_of_it_does_not_restate_it() -> None:
+    claim = "Sebagai imbalan, Korut juga menginginkan bantuan pangan dari Rusia."
+    vague = _judged("Kini Rusia membutuhkan teman seperti Korut.", 0.74, "neutral", 0.0)
+    close = _judged("Sebagai imbalannya, Korut menginginkan bantuan pangan dari Rusia.", 0.74, "neutral", 0.0)
+    assert restatement(claim, vague.passage, vague.passage.text, vague.scores, vague.framing, False) == 0.0
+    assert restatement(claim, close.passage, close.passage.text, close.scores, close.framing, False) >= 0.5
