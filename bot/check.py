@@ -142,17 +142,21 @@ def restatement(
     framing: Framing,
     claim_hedged: bool,
     before: str = "",
+    words: str | None = None,
+    coverage: float | None = None,
 ) -> float:
     """How surely the quote says what the claim says, judged from relevance when nothing conflicts and
-    every name of the claim is in it."""
-    words = _claim_words(claim, core, scores)
+    every name of the claim is in it. `words` (the claim in the quote's language, `_claim_words`) and
+    their `coverage` of `core` are computed when not given."""
+    if words is None:
+        words = _claim_words(claim, core, scores)
     # A negation or a hedge counts when it is in the clause that says what the claim says.
-    clause = best_clause(words, core)
     conflicts = set(CONFLICTS.intersection(scores.signals))
-    if "polarity_mismatch" in conflicts and not lexical_features(words, clause)[_POLARITY]:
+    if "polarity_mismatch" in conflicts and not clause_polarity_mismatch(words, core):
         conflicts.discard("polarity_mismatch")
-    expects = framing.expectation and frame(clause).expectation
-    if conflicts or (expects and not claim_hedged):
+    if conflicts:
+        return 0.0
+    if framing.expectation and not claim_hedged and frame(best_clause(words, core)).expectation:
         return 0.0
     # A name the sentence leaves to a pronoun or epithet ("mitranya dari Korea Utara" for Kim) is found
     # just before it; a number of the claim must be in the sentence itself.
@@ -165,7 +169,8 @@ def restatement(
     # Sharing most of the claim's words is a restatement too: in the same language as written, for an
     # English claim against an Indonesian quote through the glossary (`vectorstore.glossary.gloss`).
     if words is not claim or scores.head == "monolingual":
-        coverage = _coverage(words, core)
+        if coverage is None:
+            coverage = _coverage(words, core)
         if coverage < RESTATES_MIN_COVERAGE:
             # Close in meaning to the retriever, but saying little of the claim: "Kini Rusia membutuhkan
             # teman seperti Korut" for "Korut menginginkan bantuan pangan dari Rusia".
@@ -233,8 +238,8 @@ def other_means_query(claim: str) -> str | None:
     for w in claim.split():
         if means(w):
             continue
-        gloss = translations(w.lower().strip(".,;:!?\"'"))
-        words.append(gloss[0] if gloss else w)
+        indonesian = translations(w.lower().strip(".,;:!?\"'"))
+        words.append(indonesian[0] if indonesian else w)
     return " ".join([*words, *others])
 
 
@@ -281,7 +286,10 @@ def judge_candidates(
         article = texts.get(p.article_id, "")
         core_start = p.end - len(core)
         before = article[max(0, p.start - CONTEXT_CHARS) : core_start]
-        supports = max(s.supports, restatement(claim, p, core, s, framing, hedged, before))
+        words = _claim_words(claim, core, s)
+        coverage = _coverage(words, core)
+        restates = restatement(claim, p, core, s, framing, hedged, before, words=words, coverage=coverage)
+        supports = max(s.supports, restates)
         refutes = s.refutes
         absent = missing_names(claim, p.text)
         if absent and absent_names(absent, article):
@@ -293,8 +301,7 @@ def judge_candidates(
         if _earlier_year(core, p.published) and not _years(claim):
             # "Putin dan Kim di Vladivostok, 25 April 2019" in a 2023 article is about 2019.
             supports = min(supports, UNSUPPORTED)
-        words = _claim_words(claim, core, s)
-        relevance = max(p.score, COVERAGE_RELEVANCE * _coverage(words, core))
+        relevance = max(p.score, COVERAGE_RELEVANCE * coverage)
         if claimed_means:
             named = means(core)
             if not named & claimed_means:

@@ -164,8 +164,7 @@ def claim_names(claim: str) -> list[str]:
 
 def missing_names(claim: str, sentence: str) -> list[str]:
     """Names of the claim that the sentence does not contain, in any of their forms."""
-    lower = sentence.lower()
-    return [n for n in claim_names(claim) if not _found(n, lower)]
+    return absent_names(claim_names(claim), sentence)
 
 
 def absent_names(found_names: list[str], text: str) -> list[str]:
