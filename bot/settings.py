@@ -37,7 +37,7 @@ class AnswerSettings(BaseSettings):
         description="BM25 coverage of the question by the best passage that counts as evidence on its own.",
     )
     relative_cutoff: float = Field(
-        default=0.4,
+        default=0.6,
         ge=0,
         le=1,
         description="Quotes scoring below this share of the best quote's score are left out of the answer.",

@@ -26,6 +26,7 @@ class CaseResult(BaseModel):
     abstained: bool
     hit_rank: int | None = Field(description="1-based rank of the first citation overlapping a gold quote.")
     citations: int
+    hits: int = Field(description="Citations overlapping a gold quote.")
     faithful: bool = Field(description="Every quote equals the article's text at its span.")
     seconds: float
 
@@ -42,6 +43,11 @@ class QuestionReport(BaseModel):
 
     def mrr(self) -> float:
         return m.mean_reciprocal_rank(self._ranks()) or 0.0
+
+    def citation_precision(self) -> float:
+        """Share of the quotes cited on answerable questions that overlap a gold quote (pooled)."""
+        cited = sum(c.citations for c in self.cases if c.answerable)
+        return sum(c.hits for c in self.cases if c.answerable) / cited if cited else 0.0
 
     def abstention_recall(self) -> float:
         """Share of unanswerable questions on which claimbot said the articles do not cover it."""
@@ -77,6 +83,7 @@ def evaluate(
                 abstained=answer.insufficient_evidence,
                 hit_rank=m.first_hit_rank(spans, gold),
                 citations=len(answer.citations),
+                hits=sum(any(m.overlaps(s, g) for g in gold) for s in spans),
                 faithful=all(
                     m.is_faithful(c.quote, s, texts) for c, s in zip(answer.citations, spans, strict=True)
                 ),
