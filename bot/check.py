@@ -50,7 +50,7 @@ from bot.models import CheckRequest, CheckResult, Evidence, EvidenceStance, Verd
 from bot.quotes import cite, verify
 from bot.stance.features import LEXICAL_NAMES, SIGNALS, lexical_features
 from bot.stance.features import language as stance_language
-from bot.stance.lexicon import CLASS_MEMBERS, WORD_CLASSES
+from bot.stance.lexicon import CLASS_MEMBERS, DENIALS, NEGATIONS, WORD_CLASSES
 from bot.stance.model import StanceModel, StanceScores
 from bot.verdict_text import explain
 from vectorstore.glossary import gloss, translations
@@ -199,9 +199,40 @@ _CLAUSE_BREAK = re.compile(
 
 def clause_polarity_mismatch(claim: str, sentence: str) -> bool:
     """Whether the negation that sets the sentence against the claim is in the clause that says what
-    the claim says. "Meski belum ada konfirmasi resmi, namun AS menegaskan bahwa kesepakatan ... akan
-    melanggar resolusi PBB" negates its concession, not the statement the claim restates."""
-    return bool(lexical_features(claim, best_clause(claim, sentence))[_POLARITY])
+    the claim says, and negates something the claim says. "Meski belum ada konfirmasi resmi, namun AS
+    menegaskan bahwa kesepakatan ... akan melanggar resolusi PBB" negates its concession, not the
+    statement the claim restates; "... tidak akan mencerminkan hal yang baik bagi Korea Utara, dan mereka
+    akan membayar harganya" negates "reflect well", which a claim that they would pay a price never says."""
+    clause = best_clause(claim, sentence)
+    if not lexical_features(claim, clause)[_POLARITY]:
+        return False
+    return _negates_claim(claim, clause)
+
+
+# Words between a negation and what it negates: "tidak akan pernah memasok", "not be able to supply".
+_BETWEEN = frozenset(
+    "akan bisa dapat pernah mau ingin boleh harus sedang lagi juga pula begitu terlalu sama sekali pun "
+    "ada yang be been being will would can could to have has had ever".split()
+)
+
+
+def _negates_claim(claim: str, clause: str) -> bool:
+    """Whether a negation of `clause` bears on the claim: the claim is the negated side, the clause
+    denies something ("membantah"), or what the clause's negation negates is a word of the claim."""
+    claim_words = [w.lower() for w in _WORDS.findall(claim)]
+    words = [w.lower() for w in _WORDS.findall(clause)]
+    if any(w in NEGATIONS for w in claim_words) or "n't" in claim.lower() or "n’t" in clause.lower():
+        return True
+    if any(w in DENIALS or stem(w) in DENIALS for w in words) or "n't" in clause.lower():
+        return True
+    said = {stem(w) for w in claim_words}
+    for i, word in enumerate(words):
+        if word not in NEGATIONS:
+            continue
+        following = [w for w in words[i + 1 : i + 6] if w not in _BETWEEN][:2]
+        if not following or any(stem(w) in said for w in following):
+            return True
+    return False
 
 
 def best_clause(claim: str, sentence: str) -> str:

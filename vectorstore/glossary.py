@@ -21,6 +21,45 @@ import re
 
 from vectorstore.variants import loanword_spellings
 
+_PLACES = """
+afghanistan: afganistan
+africa african: afrika
+america american americans: amerika as
+arab arabs arabic: arab
+belgium belgian: belgia
+brazil brazilian: brasil
+britain british: inggris britania
+cambodia cambodian: kamboja
+china chinese: china tiongkok
+egypt egyptian: mesir
+england english: inggris
+europe european europeans: eropa
+france french: prancis perancis
+germany german germans: jerman
+greece greek: yunani
+iraq iraqi: irak
+italy italian: italia
+japan japanese: jepang
+korea korean koreans: korea
+mexico mexican: meksiko
+netherlands dutch: belanda
+palestine palestinian palestinians: palestina
+philippines philippine filipino: filipina
+poland polish: polandia
+russia russian russians: rusia
+saudi: saudi arab
+singapore singaporean: singapura
+spain spanish: spanyol
+syria syrian: suriah
+turkey turkish: turki
+ukraine ukrainian ukrainians: ukraina
+moscow: moskow
+kiev: kyiv
+peking: beijing
+"""
+"""English names of countries and peoples and the Indonesian names news uses for them (a name that
+is spelled the same in both needs no entry: it matches as it is)."""
+
 _ENTRIES = """
 after: setelah sesudah usai
 again: lagi kembali
@@ -340,7 +379,7 @@ _ENDINGS = (
 @functools.cache
 def _glossary() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
-    for line in _ENTRIES.strip().splitlines():
+    for line in (_ENTRIES + _PLACES).strip().splitlines():
         heads, _, words = line.partition(":")
         translations = tuple(dict.fromkeys(w.lower() for w in words.split()))
         for head in heads.split():
@@ -434,9 +473,12 @@ def gloss(english: str, target: str, held: set[str] | None = None) -> str:
 
 
 def _spelled(word: str, held: set[str]) -> str:
-    """`word` as the target spells it, when a loanword spelling of it is there ("Russia": Rusia)."""
+    """`word` as the target spells it: its Indonesian name ("Japan": Jepang), a translated part of a
+    name ("North" Korea: Korea Utara, the "Yellow" Sea: Laut Kuning), or a loanword spelling ("Russia":
+    Rusia), when the target holds it."""
     from vectorstore.lexical import stem  # here: vectorstore.lexical imports this module
 
     if stem(word.lower()) in held:
         return word
-    return next((v for v in sorted(loanword_spellings(word.lower())) if stem(v) in held), word)
+    options = [*translations(word.lower()), *sorted(loanword_spellings(word.lower()))]
+    return next((v for v in options if stem(v) in held), word)

@@ -35,7 +35,7 @@ from vectorstore.models import Passage
 
 # Measured with the default engine (README, "Claim checking"): (verdict accuracy, evidence hit) on the
 # development set and on the held-out set written before looking at its results. A drop is a regression.
-CLAIM_SETS = {"claims.jsonl": (0.78, 0.84), "claims-heldout.jsonl": (0.64, 0.99)}
+CLAIM_SETS = {"claims.jsonl": (0.78, 0.84), "claims-heldout.jsonl": (0.71, 0.99)}
 
 
 def _judged(
@@ -316,6 +316,16 @@ def test_a_negated_concession_does_not_set_the_statement_against_the_claim() -> 
     negated = "AS tidak menegaskan bahwa kesepakatan senjata akan melanggar resolusi PBB."
     assert not clause_polarity_mismatch(claim, conceded)
     assert clause_polarity_mismatch(claim, negated)
+
+
+def test_a_negation_counts_only_when_it_negates_what_the_claim_says() -> None:
+    claim = "Korut akan membayar harga di komunitas internasional jika memasok senjata ke Rusia."
+    other = "Memasok senjata ke Rusia tidak akan baik bagi Korut, dan Korut akan membayar harga di komunitas internasional."
+    assert not clause_polarity_mismatch(claim, other)  # "tidak" negates "baik", which the claim never says
+    assert clause_polarity_mismatch(claim, "Korut tidak akan pernah memasok senjata ke Rusia.")
+    assert clause_polarity_mismatch(claim, "Korut membantah memasok senjata ke Rusia.")
+    # A negated claim is set against a sentence that does not negate, whatever it says.
+    assert clause_polarity_mismatch("Korut tidak memasok senjata ke Rusia.", "Korut memasok senjata ke Rusia.")
 
 
 def test_means_of_transport_and_the_query_with_the_other_means() -> None:

@@ -35,3 +35,20 @@ def test_a_gloss_puts_an_english_claim_in_the_quotes_words() -> None:
     assert glossed.split() == ["Kim", "datang", "rusia", "lapis", "kereta"]
     assert gloss("Kim did not fly 1,000 km", "Kim terbang") == "Kim tidak terbang 1,000 km"
     assert "pendek" in gloss("short-range missiles", "rudal jarak pendek").split()
+
+
+def test_names_of_countries_and_name_parts_take_the_quotes_indonesian_form() -> None:
+    quote = "Jepang juga mendeteksi peluncuran rudal Korea Utara ke Laut Jepang."
+    words = gloss("Japan also detected the North Korean missile launch.", quote).split()
+    assert {"jepang", "utara", "korea", "deteksi", "rudal"} <= {w.lower() for w in words}
+    assert "japan" not in {w.lower() for w in words} and "North" not in words
+    assert translations("chinese") == ("china", "tiongkok") and translations("ukrainian") == ("ukraina",)
+    # A name the quote does not hold stays as written.
+    assert "Japan" in gloss("Kim visited Japan.", "Kim berkunjung ke Rusia.").split()
+
+
+def test_an_english_country_name_finds_its_indonesian_name_in_bm25() -> None:
+    index = BM25()
+    index.add("a#s0", "a", "Jepang juga mendeteksi peluncuran rudal tersebut.")
+    index.add("a#s1", "a", "Korea Utara meluncurkan dua rudal balistik.")
+    assert index.search("Japan detected the launch", 2)[0][0] == "a#s0"
