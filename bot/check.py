@@ -440,7 +440,11 @@ def decide(judged: list[Judged]) -> Decision:
     if expected and later:
         return Decision("mixed", 0.5, "expected_then_reported", expected[:2], later[:1])
     best = max((j.scores.supports + j.scores.refutes for j in topical), default=0.0)
-    return Decision("not_enough_evidence", max(0.5, 1.0 - best / 2), "nothing_decides", [], topical[:2])
+    # Shown: the quotes that came closest to deciding (a side, too weak to count) before the closest
+    # in topic, so a reader sees what almost settled it.
+    leaning = sorted((j for j in judged if j.weight > 0), key=lambda j: -j.weight)
+    shown = [*leaning, *(j for j in topical if j not in leaning)][:2]
+    return Decision("not_enough_evidence", max(0.5, 1.0 - best / 2), "nothing_decides", [], shown)
 
 
 def _later_report(expected: list[Judged], topical: list[Judged]) -> list[Judged]:

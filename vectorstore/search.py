@@ -9,6 +9,7 @@ stays weak and the answer layer can abstain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -226,9 +227,18 @@ def quotable(sentence: str, title: str | None) -> bool:
     through their chunk.
     """
     text = sentence.strip().rstrip("\"”’'")
-    if not text or text[-1] not in ".!…:;)":
+    if not text or (text[-1] not in ".!…:;)" and not _ATTRIBUTED.search(text)):
         return False  # a headline or sub-heading: no closing punctuation
     return not text.endswith("?") and sentence.strip() != (title or "").strip()
+
+
+# A closing quotation and who said it: reported speech is body text even when the article leaves off
+# the final full stop ("’’Kim juga berharap bantuan pangan dari Rusia,’’ demikian dilaporkan New York
+# Times"); a headline does not attribute.
+_ATTRIBUTED = re.compile(
+    r"[,.!?][\"”’']+\s*(?:demikian|kata|ujar|ungkap|tutur|jelas|tegas|imbuh|tambah|said|says|added)\b",
+    re.IGNORECASE,
+)
 
 
 def _candidate(

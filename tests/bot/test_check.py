@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
 from bot.check import (
+    MIN_WEIGHT,
     ClaimChecker,
     Judged,
     _earlier_year,
@@ -35,7 +36,7 @@ from vectorstore.models import Passage
 
 # Measured with the default engine (README, "Claim checking"): (verdict accuracy, evidence hit) on the
 # development set and on the held-out set written before looking at its results. A drop is a regression.
-CLAIM_SETS = {"claims.jsonl": (0.78, 0.84), "claims-heldout.jsonl": (0.71, 0.99)}
+CLAIM_SETS = {"claims.jsonl": (0.80, 0.93), "claims-heldout.jsonl": (0.71, 0.99)}
 
 
 def _judged(
@@ -320,12 +321,16 @@ def test_a_negated_concession_does_not_set_the_statement_against_the_claim() -> 
 
 def test_a_negation_counts_only_when_it_negates_what_the_claim_says() -> None:
     claim = "Korut akan membayar harga di komunitas internasional jika memasok senjata ke Rusia."
-    other = "Memasok senjata ke Rusia tidak akan baik bagi Korut, dan Korut akan membayar harga di komunitas internasional."
+    other = (
+        "Memasok senjata ke Rusia tidak akan baik bagi Korut, "
+        "dan Korut akan membayar harga di komunitas internasional."
+    )
     assert not clause_polarity_mismatch(claim, other)  # "tidak" negates "baik", which the claim never says
     assert clause_polarity_mismatch(claim, "Korut tidak akan pernah memasok senjata ke Rusia.")
     assert clause_polarity_mismatch(claim, "Korut membantah memasok senjata ke Rusia.")
     # A negated claim is set against a sentence that does not negate, whatever it says.
-    assert clause_polarity_mismatch("Korut tidak memasok senjata ke Rusia.", "Korut memasok senjata ke Rusia.")
+    negated = "Korut tidak memasok senjata ke Rusia."
+    assert clause_polarity_mismatch(negated, "Korut memasok senjata ke Rusia.")
 
 
 def test_means_of_transport_and_the_query_with_the_other_means() -> None:
@@ -389,3 +394,12 @@ def test_a_quote_close_to_the_claim_but_saying_little_of_it_does_not_restate_it(
     close = _judged("Sebagai imbalannya, Korut menginginkan bantuan pangan dari Rusia.", 0.74, "neutral", 0.0)
     assert restatement(claim, vague.passage, vague.passage.text, vague.scores, vague.framing, False) == 0.0
     assert restatement(claim, close.passage, close.passage.text, close.scores, close.framing, False) >= 0.5
+
+
+def test_when_nothing_decides_the_quotes_that_came_closest_are_shown_first() -> None:
+    close = [_judged(f"Kim bertemu Putin {i}.", 0.6, "neutral", 0.0) for i in range(3)]
+    leaning = _judged("Perang sudah berjalan lebih dari 18 bulan.", 0.3, "refutes", 0.5)
+    assert 0 < leaning.weight < MIN_WEIGHT  # a side, too weak to count
+    decision = decide([*close, leaning])
+    assert decision.verdict == "not_enough_evidence" and decision.deciding == []
+    assert decision.context == [leaning, close[0]]

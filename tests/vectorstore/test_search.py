@@ -19,6 +19,10 @@ def test_headlines_subheadings_and_questions_are_not_quotes() -> None:
     assert not quotable("Apa yang Diinginkan Rusia dari Korea Utara?", None)
     assert quotable("Moskow dan Pyongyang telah membantah niat tersebut.", title)
     assert quotable("‘’Tidak, saya tak bisa. Tak ada yang bisa saya katakan,’’ kata Peskov menegaskan.", None)
+    # Reported speech is body text even without the article's final full stop; a headline attributes nothing.
+    reported = "’’Kim juga berharap bantuan pangan dari Rusia,’’ demikian dilaporkan New York Times"
+    assert quotable(reported, None)
+    assert not quotable("AS Ingatkan Korut Jangan Sekali-Sekali Suplai Senjata ke Rusia", None)
     assert quotable("“Itulah mengapa kami datang ke sini.”", None)
 
 
