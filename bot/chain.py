@@ -65,10 +65,11 @@ class _State:
 
 
 def select_quotes(passages: list[Passage], settings: AnswerSettings) -> list[Passage]:
-    """The passages worth quoting: those whose score is close to the best one's."""
+    """The passages worth quoting: those whose score is close to the best one's, or relevant in their
+    own right (`quote_floor`): one very close match does not push out the rest."""
     if not passages:
         return []
-    floor = max(p.score for p in passages) * settings.relative_cutoff
+    floor = min(max(p.score for p in passages) * settings.relative_cutoff, settings.quote_floor)
     return [p for p in passages if p.score >= floor]
 
 
@@ -113,11 +114,12 @@ def build_answer_chain(
 
     def retrieve(req: AskRequest) -> _State:
         ranked = searcher.rank(req.question, filters=req.filters)
-        per = searcher.settings.per_article
-        passages = diversify(ranked, top_k=req.top_k, per_article=per)
+        per, redundancy = searcher.settings.per_article, searcher.settings.redundancy
+        passages = diversify(ranked, top_k=req.top_k, per_article=per, redundancy=redundancy)
         if expected_type(req.question) is AnswerType.OTHER:
             return _State(req, passages, passages)
-        return _State(req, passages, diversify(ranked, top_k=req.top_k * TYPED_DEPTH, per_article=per))
+        deeper = diversify(ranked, top_k=req.top_k * TYPED_DEPTH, per_article=per, redundancy=redundancy)
+        return _State(req, passages, deeper)
 
     def select(state: _State) -> _State:
         verdict = judge(

@@ -443,7 +443,7 @@ def decide(judged: list[Judged]) -> Decision:
     # Shown: the quotes that came closest to deciding (a side, too weak to count) before the closest
     # in topic, so a reader sees what almost settled it.
     leaning = sorted((j for j in judged if j.weight > 0), key=lambda j: -j.weight)
-    shown = [*leaning, *(j for j in topical if j not in leaning)][:2]
+    shown = [*leaning, *(j for j in topical if all(j is not k for k in leaning))][:2]
     return Decision("not_enough_evidence", max(0.5, 1.0 - best / 2), "nothing_decides", [], shown)
 
 

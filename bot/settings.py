@@ -42,6 +42,13 @@ class AnswerSettings(BaseSettings):
         le=1,
         description="Quotes scoring below this share of the best quote's score are left out of the answer.",
     )
+    quote_floor: float = Field(
+        default=0.35,
+        ge=0,
+        le=1,
+        description="A quote scoring at least this (the relevance a quote needs to decide a claim) is kept "
+        "whatever the best quote's score.",
+    )
 
 
 class Settings(BaseSettings):

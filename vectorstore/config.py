@@ -105,3 +105,10 @@ class RetrievalSettings(BaseSettings):
         le=1,
         description="How much BM25 coverage (sentence + chunk) lifts the dense score.",
     )
+    redundancy: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="How much a passage's similarity to one already chosen lowers its claim to a place "
+        "(maximal marginal relevance), so the quotes do not repeat each other; 0 turns it off.",
+    )

@@ -7,9 +7,9 @@ exactly as ingested, so `text[start:end]` is always the verbatim passage.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SourceFormat = Literal["txt", "md", "html", "jsonl"]
 
@@ -146,6 +146,9 @@ class Passage(BaseModel):
     title: str | None = None
     source: str | None = None
     published: date | None = None
+    _vector: Any = PrivateAttr(default=None)
+    """The passage's unit vector, topic-centred like `dense` (set by search, never serialised): how
+    alike two passages are, so that the chosen ones do not repeat each other (`diversify`)."""
 
 
 class IngestReport(BaseModel):

@@ -49,21 +49,39 @@ def fuse(dense: float, context: float, lexical: float, s: RetrievalSettings) -> 
     return base + s.weight_lexical * lexical * (1.0 - base)
 
 
+class Direction:
+    """A unit vector that compares by value, so passages holding one still compare with `==`."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: NDArray[np.float32]) -> None:
+        self.array = array
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Direction) and bool(np.array_equal(self.array, other.array))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def similarity(self, other: Direction) -> float:
+        return float(self.array @ other.array)
+
+
 class _Centred:
     """Cosine similarity to the query with the corpus topic direction projected out of both sides."""
 
     def __init__(self, query: NDArray[np.float32], topic: NDArray[np.float32] | None) -> None:
         self.topic = topic
-        self.query = self._unit(query)
+        self.query = self.unit(query)
 
-    def _unit(self, v: NDArray[np.float32]) -> NDArray[np.float32]:
+    def unit(self, v: NDArray[np.float32]) -> NDArray[np.float32]:
+        """`v` with the topic direction projected out, scaled to unit length."""
         if self.topic is not None:
             v = v - float(v @ self.topic) * self.topic
         norm = float(np.linalg.norm(v))
         return v / norm if norm else v
 
     def __call__(self, v: NDArray[np.float32]) -> float:
-        return float(self._unit(v) @ self.query)
+        return float(self.unit(v) @ self.query)
 
 
 @dataclass
@@ -92,7 +110,9 @@ class HybridSearcher:
     def search(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> list[Passage]:
         """The `top_k` best passages, at most `per_article` per article while others remain."""
         ranked = self.rank(query, filters=filters)
-        return diversify(ranked, top_k=top_k, per_article=self.settings.per_article)
+        return diversify(
+            ranked, top_k=top_k, per_article=self.settings.per_article, redundancy=self.settings.redundancy
+        )
 
     def rank(self, query: str, *, filters: Filters | None = None) -> list[Passage]:
         """Every candidate passage, scored and sorted best first.
@@ -175,13 +195,14 @@ class HybridSearcher:
                 lex_sentence=store.lex_sentences.joint_score(query, [prev.sid, cand.sid]) / bm_max,
                 lex_chunk=max(prev.lex_chunk, cand.lex_chunk),
             )
-            out.append(self._passage(joint, records[cand.article_id], sentences=2))
+            joint.vector = cand.vector
+            out.append(self._passage(joint, records[cand.article_id], sentences=2, sim=sim))
             paired.add(cand.sid)
         for c in cands.values():
             rec = records.get(c.article_id)
             if rec is None or c.sid in paired or not quotable(c.text, rec.title):
                 continue
-            out.append(self._passage(c, rec, sentences=1))
+            out.append(self._passage(c, rec, sentences=1, sim=sim))
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
 
@@ -199,10 +220,10 @@ class HybridSearcher:
                 out.append((prev, cand))
         return out
 
-    def _passage(self, c: _Candidate, rec: ArticleRecord, *, sentences: int) -> Passage:
+    def _passage(self, c: _Candidate, rec: ArticleRecord, *, sentences: int, sim: _Centred) -> Passage:
         lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
         score = fuse(calibrate(c.dense), calibrate(c.context), lexical, self.settings)
-        return Passage(
+        passage = Passage(
             article_id=c.article_id,
             sentence_index=c.index,
             sentence_count=sentences,
@@ -217,6 +238,9 @@ class HybridSearcher:
             source=rec.source,
             published=rec.published,
         )
+        if c.vector is not None:
+            passage._vector = Direction(sim.unit(c.vector))
+        return passage
 
 
 def quotable(sentence: str, title: str | None) -> bool:
@@ -269,38 +293,42 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def diversify(ranked: list[Passage], *, top_k: int, per_article: int) -> list[Passage]:
+def diversify(
+    ranked: list[Passage], *, top_k: int, per_article: int, redundancy: float = 0.0
+) -> list[Passage]:
     """Take the best passages, at most `per_article` per article while other articles have candidates,
     never the same sentence text twice (syndicated copies repeat sentences word for word) and never a
-    passage overlapping one already taken (a pair and its own sentences)."""
+    passage overlapping one already taken (a pair and its own sentences).
+
+    With `redundancy` > 0, each pick is the passage whose score, less `redundancy` times its
+    similarity to the most alike passage already taken, is highest (maximal marginal relevance): a
+    second outlet's wording of the same statement gives way to a passage that says something else."""
     chosen: list[Passage] = []
     seen_text: set[str] = set()
     per: dict[str, int] = {}
-    deferred: list[Passage] = []
+    pool = list(ranked)
 
     def fresh(p: Passage) -> bool:
         if _norm(p.text) in seen_text:
             return False
         return not any(c.article_id == p.article_id and c.start < p.end and p.start < c.end for c in chosen)
 
-    def take(p: Passage) -> None:
-        chosen.append(p)
-        seen_text.add(_norm(p.text))
-        per[p.article_id] = per.get(p.article_id, 0) + 1
+    def value(p: Passage) -> float:
+        if not redundancy or p._vector is None:
+            return p.score
+        alike = [p._vector.similarity(c._vector) for c in chosen if c._vector is not None]
+        return p.score - redundancy * max([0.0, *alike])
 
-    for p in ranked:
-        if len(chosen) >= top_k:
+    while len(chosen) < top_k:
+        pool = [p for p in pool if fresh(p)]
+        if not pool:
             break
-        if not fresh(p):
-            continue
-        if per.get(p.article_id, 0) >= per_article:
-            deferred.append(p)
-            continue
-        take(p)
-    for p in deferred:
-        if len(chosen) >= top_k:
-            break
-        if fresh(p):
-            take(p)
+        # Articles that have had their share wait until no other article has a candidate left.
+        open_ = [p for p in pool if per.get(p.article_id, 0) < per_article] or pool
+        best = max(open_, key=value) if redundancy else open_[0]
+        chosen.append(best)
+        seen_text.add(_norm(best.text))
+        per[best.article_id] = per.get(best.article_id, 0) + 1
+        pool = [p for p in pool if p is not best]
     chosen.sort(key=lambda p: -p.score)
     return chosen

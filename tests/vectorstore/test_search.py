@@ -3,12 +3,13 @@ with the one before them (pure parts first, then on the seeded index)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from vectorstore.config import RetrievalSettings
 from vectorstore.lexical import BM25
 from vectorstore.models import Passage, Span
-from vectorstore.search import calibrate, diversify, fuse, quotable
+from vectorstore.search import Direction, calibrate, diversify, fuse, quotable
 from vectorstore.sentences import embedding_spans, joinable, leans_back, refers_back, split_sentences
 
 
@@ -63,6 +64,26 @@ def test_diversify_spreads_across_articles_and_drops_repeated_sentences() -> Non
     # When the other articles run out, an article may give more than its share.
     more = diversify(ranked[:3], top_k=3, per_article=1)
     assert len(more) == 3
+
+
+def _pointing(p: Passage, *direction: float) -> Passage:
+    v = np.array(direction, dtype=np.float32)
+    p._vector = Direction(v / np.linalg.norm(v))
+    return p
+
+
+def test_diversify_lets_a_passage_saying_something_else_pass_a_near_copy() -> None:
+    ranked = [
+        _pointing(_p("a", 0, 0.90), 1.0, 0.0),
+        _pointing(_p("b", 0, 0.85), 0.99, 0.1),  # another outlet saying the same thing
+        _pointing(_p("c", 0, 0.80), 0.0, 1.0),
+    ]
+    plain = diversify(ranked, top_k=2, per_article=2)
+    assert [p.article_id for p in plain] == ["a", "b"]
+    spread = diversify(ranked, top_k=2, per_article=2, redundancy=0.2)
+    assert [p.article_id for p in spread] == ["a", "c"]
+    # Passages still compare by value with their vectors.
+    assert ranked[0] == ranked[0].model_copy() and ranked[0] != ranked[1]
 
 
 def test_diversify_never_takes_a_pair_and_one_of_its_sentences() -> None:
