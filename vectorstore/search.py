@@ -62,9 +62,6 @@ class Direction:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def similarity(self, other: Direction) -> float:
-        return float(self.array @ other.array)
-
 
 class _Centred:
     """Cosine similarity to the query with the corpus topic direction projected out of both sides."""
@@ -293,6 +290,16 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _directions(passages: list[Passage]) -> NDArray[np.float32]:
+    """The passages' unit vectors as rows (zeros for one without: alike to nothing)."""
+    dims = next((p._vector.array.shape[0] for p in passages if p._vector is not None), 1)
+    out = np.zeros((len(passages), dims), dtype=np.float32)
+    for i, p in enumerate(passages):
+        if p._vector is not None:
+            out[i] = p._vector.array
+    return out
+
+
 def diversify(
     ranked: list[Passage], *, top_k: int, per_article: int, redundancy: float = 0.0
 ) -> list[Passage]:
@@ -304,31 +311,31 @@ def diversify(
     similarity to the most alike passage already taken, is highest (maximal marginal relevance): a
     second outlet's wording of the same statement gives way to a passage that says something else."""
     chosen: list[Passage] = []
-    seen_text: set[str] = set()
     per: dict[str, int] = {}
-    pool = list(ranked)
-
-    def fresh(p: Passage) -> bool:
-        if _norm(p.text) in seen_text:
-            return False
-        return not any(c.article_id == p.article_id and c.start < p.end and p.start < c.end for c in chosen)
-
-    def value(p: Passage) -> float:
-        if not redundancy or p._vector is None:
-            return p.score
-        alike = [p._vector.similarity(c._vector) for c in chosen if c._vector is not None]
-        return p.score - redundancy * max([0.0, *alike])
-
+    texts = [_norm(p.text) for p in ranked]
+    open_ = [True] * len(ranked)  # not yet taken, not a repeat of or overlapping a taken passage
+    vectors = _directions(ranked) if redundancy else None
+    alike = np.zeros(len(ranked), dtype=np.float32)  # similarity to the most alike passage taken
     while len(chosen) < top_k:
-        pool = [p for p in pool if fresh(p)]
-        if not pool:
+        candidates = [i for i, ok in enumerate(open_) if ok]
+        if not candidates:
             break
         # Articles that have had their share wait until no other article has a candidate left.
-        open_ = [p for p in pool if per.get(p.article_id, 0) < per_article] or pool
-        best = max(open_, key=value) if redundancy else open_[0]
-        chosen.append(best)
-        seen_text.add(_norm(best.text))
-        per[best.article_id] = per.get(best.article_id, 0) + 1
-        pool = [p for p in pool if p is not best]
+        candidates = [i for i in candidates if per.get(ranked[i].article_id, 0) < per_article] or candidates
+        if vectors is None:
+            best = candidates[0]
+        else:
+            best = max(candidates, key=lambda i: ranked[i].score - redundancy * float(alike[i]))
+            alike = np.maximum(alike, vectors @ vectors[best])
+        taken = ranked[best]
+        chosen.append(taken)
+        per[taken.article_id] = per.get(taken.article_id, 0) + 1
+        for i, p in enumerate(ranked):
+            if open_[i] and (
+                i == best
+                or texts[i] == texts[best]
+                or (p.article_id == taken.article_id and p.start < taken.end and taken.start < p.end)
+            ):
+                open_[i] = False
     chosen.sort(key=lambda p: -p.score)
     return chosen
