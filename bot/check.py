@@ -48,9 +48,9 @@ from bot.framing import (
 )
 from bot.models import CheckRequest, CheckResult, Evidence, EvidenceStance, Verdict
 from bot.quotes import cite, verify
-from bot.stance.features import LEXICAL_NAMES, SIGNALS, lexical_features
+from bot.stance.features import LEXICAL_NAMES, SIGNALS, lexical_features, polarity_counts
 from bot.stance.features import language as stance_language
-from bot.stance.lexicon import CLASS_MEMBERS, DENIALS, NEGATIONS, WORD_CLASSES
+from bot.stance.lexicon import CLASS_MEMBERS, NEGATIONS, WORD_CLASSES
 from bot.stance.model import StanceModel, StanceScores
 from bot.verdict_text import explain
 from vectorstore.glossary import gloss, translations
@@ -219,16 +219,16 @@ _BETWEEN = frozenset(
 def _negates_claim(claim: str, clause: str) -> bool:
     """Whether a negation of `clause` bears on the claim: the claim is the negated side, the clause
     denies something ("membantah"), or what the clause's negation negates is a word of the claim."""
-    claim_words = [w.lower() for w in _WORDS.findall(claim)]
-    words = [w.lower() for w in _WORDS.findall(clause)]
-    if any(w in NEGATIONS for w in claim_words) or "n't" in claim.lower() or "n’t" in clause.lower():
+    claim_negations, _ = polarity_counts(claim)
+    clause_negations, clause_denials = polarity_counts(clause)
+    if claim_negations or clause_denials:
         return True
-    if any(w in DENIALS or stem(w) in DENIALS for w in words) or "n't" in clause.lower():
-        return True
-    said = {stem(w) for w in claim_words}
-    for i, word in enumerate(words):
-        if word not in NEGATIONS:
-            continue
+    words = _WORDS.findall(clause.lower())
+    at = [i for i, word in enumerate(words) if word in NEGATIONS]
+    if clause_negations > len(at):
+        return True  # a contraction ("didn't"): what it negates is not looked for
+    said = {stem(w) for w in _WORDS.findall(claim.lower())}
+    for i in at:
         following = [w for w in words[i + 1 : i + 6] if w not in _BETWEEN][:2]
         if not following or any(stem(w) in said for w in following):
             return True

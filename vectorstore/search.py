@@ -191,8 +191,8 @@ class HybridSearcher:
                 context=max(prev.context, cand.context),
                 lex_sentence=store.lex_sentences.joint_score(query, [prev.sid, cand.sid]) / bm_max,
                 lex_chunk=max(prev.lex_chunk, cand.lex_chunk),
+                vector=cand.vector,
             )
-            joint.vector = cand.vector
             out.append(self._passage(joint, records[cand.article_id], sentences=2, sim=sim))
             paired.add(cand.sid)
         for c in cands.values():

@@ -212,6 +212,13 @@ def _denials(words: list[str]) -> int:
     return sum(w in DENIALS or stem(w) in DENIALS for w in words)
 
 
+def polarity_counts(text: str) -> tuple[int, int]:
+    """(negations, denials) in `text`, contractions ("didn't") counted as negations: what sets its
+    polarity (`lexical_features` compares their parity on the two sides)."""
+    words = _words(text)
+    return _negations(text, words), _denials(words)
+
+
 def _antonym(claim_words: set[str], evidence_words: set[str]) -> bool:
     claim_sides = {ANTONYMS[w] for w in claim_words if w in ANTONYMS}
     evidence_sides = {ANTONYMS[w] for w in evidence_words if w in ANTONYMS}
