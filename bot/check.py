@@ -480,14 +480,21 @@ class ClaimChecker:
 
     def candidates(self, request: CheckRequest) -> list[Passage]:
         """The sentences retrieved for the claim (the query is the claim itself)."""
-        found = self.searcher.search(request.claim, top_k=CANDIDATES, filters=request.filters)
+        # By whole sentence: a claim is a whole statement, and `judge_candidates` finds the clause of a
+        # sentence that speaks to it (`best_clause`). Scoring sentences by their best part as well put
+        # quotation-and-attribution sentences in the few candidate places and cost two claims.
+        found = self.searcher.search(
+            request.claim, top_k=CANDIDATES, filters=request.filters, by_clause=False
+        )
         variant = other_means_query(request.claim)
         if variant is None:
             return found
         # A quote that names another means is scored for the claim with that means: how closely it
         # says the same thing with one thing changed. It can only refute (see `judge_candidates`).
         merged = {(p.article_id, p.start, p.end): p for p in found}
-        for p in self.searcher.search(variant, top_k=CANDIDATES // 2, filters=request.filters):
+        for p in self.searcher.search(
+            variant, top_k=CANDIDATES // 2, filters=request.filters, by_clause=False
+        ):
             key = (p.article_id, p.start, p.end)
             if means(p.text) and (key not in merged or merged[key].score < p.score):
                 merged[key] = p

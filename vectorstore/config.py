@@ -105,6 +105,13 @@ class RetrievalSettings(BaseSettings):
         le=1,
         description="How much BM25 coverage (sentence + chunk) lifts the dense score.",
     )
+    clause_discount: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="How much lower a part of a long sentence (the words quoted, a clause after ';') "
+        "scores than the same similarity for the whole sentence; 1 ignores the parts.",
+    )
     redundancy: float = Field(
         default=0.2,
         ge=0,

@@ -21,13 +21,14 @@ from vectorstore.config import IngestSettings
 from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.loading import iter_sources
 from vectorstore.metadata import extract_metadata
-from vectorstore.models import Article, IngestReport, LoadedArticle, LoadFailure, Sentence
-from vectorstore.sentences import embedding_spans, split_sentences
+from vectorstore.models import Article, Clause, IngestReport, LoadedArticle, LoadFailure, Sentence
+from vectorstore.sentences import clause_spans, embedding_spans, split_sentences
 from vectorstore.store import ChromaStore, chunk_text
 
 # Bump when cleaning, splitting or chunking change what is indexed: every article is then re-indexed.
 # 2: a sentence that leans back is embedded with the sentence before it (`embedding_spans`).
-PIPELINE_VERSION = "2"
+# 3: the parts of long sentences get vectors of their own (`clause_spans`).
+PIPELINE_VERSION = "3"
 
 # Texts gathered across articles before one call to the encoder.
 _EMBED_GROUP = 256
@@ -52,6 +53,11 @@ def prepare(loaded: LoadedArticle, settings: IngestSettings) -> Article:
     spans = split_sentences(text, content_regions(text))
     sentences = [Sentence(index=i, start=s.start, end=s.end) for i, s in enumerate(spans)]
     chunks = build_chunks(spans, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap)
+    clauses = [
+        Clause(sentence_index=s.index, index=k, start=c.start, end=c.end)
+        for s in sentences
+        for k, c in enumerate(clause_spans(text, s))
+    ]
     digest = hashlib.sha256()
     for part in (
         PIPELINE_VERSION,
@@ -71,6 +77,7 @@ def prepare(loaded: LoadedArticle, settings: IngestSettings) -> Article:
         content_hash=digest.hexdigest(),
         sentences=sentences,
         chunks=chunks,
+        clauses=clauses,
     )
 
 
@@ -118,7 +125,7 @@ class Ingestor:
                 report.unchanged.append(article.article_id)
             else:
                 todo.append(article)
-        total_texts = sum(len(a.sentences) + len(a.chunks) for a in todo)
+        total_texts = sum(_text_count(a) for a in todo)
         if progress.on_plan:
             progress.on_plan(len(todo), total_texts)
         for group in _groups(todo):
@@ -137,14 +144,16 @@ class Ingestor:
         for a in group:
             texts.extend(a.text[s.start : s.end] for s in embedding_spans(a.text, a.sentences))
             texts.extend(chunk_text(a, c.sentence_start, c.sentence_end) for c in a.chunks)
+            texts.extend(a.text[c.start : c.end] for c in a.clauses)
         vecs = self.embeddings.embed_array(texts, progress=progress.on_embedded)
         offset = 0
         for a in group:
-            ns, nc = len(a.sentences), len(a.chunks)
+            ns, nc, nk = len(a.sentences), len(a.chunks), len(a.clauses)
             s_vecs = vecs[offset : offset + ns]
             c_vecs = vecs[offset + ns : offset + ns + nc]
-            offset += ns + nc
-            self.store.write_article(a, s_vecs, c_vecs)
+            k_vecs = vecs[offset + ns + nc : offset + ns + nc + nk]
+            offset += ns + nc + nk
+            self.store.write_article(a, s_vecs, c_vecs, k_vecs)
             (report.updated if a.article_id in stored else report.added).append(a.article_id)
             report.sentences += ns
             report.chunks += nc
@@ -158,13 +167,18 @@ def _groups(articles: list[Article]) -> list[list[Article]]:
     size = 0
     for a in articles:
         current.append(a)
-        size += len(a.sentences) + len(a.chunks)
+        size += _text_count(a)
         if size >= _EMBED_GROUP:
             groups.append(current)
             current, size = [], 0
     if current:
         groups.append(current)
     return groups
+
+
+def _text_count(article: Article) -> int:
+    """Texts embedded for an article: its sentences, chunks and clauses."""
+    return len(article.sentences) + len(article.chunks) + len(article.clauses)
 
 
 def describe(report: IngestReport) -> str:

@@ -67,6 +67,15 @@ class Sentence(BaseModel):
     end: int
 
 
+class Clause(BaseModel):
+    """A part of a long sentence with a vector of its own (`vectorstore.sentences.clause_spans`)."""
+
+    sentence_index: int
+    index: int
+    start: int
+    end: int
+
+
 class Chunk(BaseModel):
     """A run of whole sentences `[sentence_start, sentence_end)`, overlapping its neighbours."""
 
@@ -88,6 +97,7 @@ class Article(BaseModel):
     content_hash: str = Field(description="Hash of text, metadata and pipeline version: changes re-index.")
     sentences: list[Sentence]
     chunks: list[Chunk]
+    clauses: list[Clause] = Field(default_factory=list)
 
 
 class ArticleRecord(BaseModel):

@@ -4,7 +4,8 @@ Why three signals: a sentence on its own often lacks the words of the question (
 menyebutnya berita palsu" does not say what was called fake), its chunk carries that context; BM25
 catches names, numbers and Indonesian wording the small encoder blurs. Scores are kept on an absolute
 scale (calibrated cosine, coverage-normalised BM25) rather than fused by rank, so a weak best match
-stays weak and the answer layer can abstain.
+stays weak and the answer layer can abstain. A long sentence that says two things (a quotation and
+who said it) is also scored by its best part (`clause_spans`), since one vector averages both.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from vectorstore.config import RetrievalSettings
 from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.models import ArticleRecord, Filters, Passage
 from vectorstore.sentences import joinable, leans_back
-from vectorstore.store import ChromaStore
+from vectorstore.store import ChromaStore, clause_id
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -93,6 +94,9 @@ class _Candidate:
     context: float = 0.0
     lex_sentence: float = 0.0
     lex_chunk: float = 0.0
+    clauses: int = 0
+    clause: float = -1.0
+    """Similarity of the sentence's best clause (`clause_spans`), less the clause discount."""
     vector: Any = field(default=None, repr=False)
 
 
@@ -104,15 +108,20 @@ class HybridSearcher:
         self.embeddings = embeddings
         self.settings = settings
 
-    def search(self, query: str, *, top_k: int = 5, filters: Filters | None = None) -> list[Passage]:
+    def search(
+        self, query: str, *, top_k: int = 5, filters: Filters | None = None, by_clause: bool = True
+    ) -> list[Passage]:
         """The `top_k` best passages, at most `per_article` per article while others remain."""
-        ranked = self.rank(query, filters=filters)
+        ranked = self.rank(query, filters=filters, by_clause=by_clause)
         return diversify(
             ranked, top_k=top_k, per_article=self.settings.per_article, redundancy=self.settings.redundancy
         )
 
-    def rank(self, query: str, *, filters: Filters | None = None) -> list[Passage]:
+    def rank(self, query: str, *, filters: Filters | None = None, by_clause: bool = True) -> list[Passage]:
         """Every candidate passage, scored and sorted best first.
+
+        With `by_clause`, a long sentence is as close to the query as its best part
+        (`_score_clauses`): right for a question, which asks about one thing a sentence says.
 
         A passage is one sentence, or a sentence that leans back (`leans_back`) together with the one
         before it, which is how such a sentence is always quoted: "Ia didampingi oleh ... Li
@@ -171,6 +180,8 @@ class HybridSearcher:
                     ctx = max(ctx, chunk_cos.get(cid, floor))
                     lexc = max(lexc, lex_c.get(cid, 0.0))
             cand.context, cand.lex_chunk = ctx, lexc
+        if by_clause:
+            self._score_clauses(cands, sim)
 
         out = []
         pairs = self._pairs(cands, records)
@@ -191,6 +202,7 @@ class HybridSearcher:
                 context=max(prev.context, cand.context),
                 lex_sentence=store.lex_sentences.joint_score(query, [prev.sid, cand.sid]) / bm_max,
                 lex_chunk=max(prev.lex_chunk, cand.lex_chunk),
+                clause=max(prev.clause, cand.clause),
                 vector=cand.vector,
             )
             out.append(self._passage(joint, records[cand.article_id], sentences=2, sim=sim))
@@ -202,6 +214,18 @@ class HybridSearcher:
             out.append(self._passage(c, rec, sentences=1, sim=sim))
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
+
+    def _score_clauses(self, cands: dict[str, _Candidate], sim: _Centred) -> None:
+        """Give each candidate with clause vectors the similarity of its best clause, less
+        `clause_discount` (a part is shorter than the sentence, so it matches one idea of a question
+        more easily). A sentence is then as close to the question as its best part."""
+        ids = [clause_id(c.article_id, c.index, k) for c in cands.values() for k in range(c.clauses)]
+        if not ids:
+            return
+        for meta, _, vec in self.store.fetch(self.store.clauses, ids).values():
+            cand = cands.get(f"{meta['article_id']}#s{meta['idx']}")
+            if cand is not None:
+                cand.clause = max(cand.clause, sim(vec) - self.settings.clause_discount)
 
     def _pairs(
         self, cands: dict[str, _Candidate], records: dict[str, ArticleRecord]
@@ -219,7 +243,8 @@ class HybridSearcher:
 
     def _passage(self, c: _Candidate, rec: ArticleRecord, *, sentences: int, sim: _Centred) -> Passage:
         lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
-        score = fuse(calibrate(c.dense), calibrate(c.context), lexical, self.settings)
+        dense = max(c.dense, c.clause)
+        score = fuse(calibrate(dense), calibrate(c.context), lexical, self.settings)
         passage = Passage(
             article_id=c.article_id,
             sentence_index=c.index,
@@ -228,7 +253,7 @@ class HybridSearcher:
             end=c.end,
             text=c.text,
             score=round(score, 6),
-            dense=round(c.dense, 6),
+            dense=round(dense, 6),
             context=round(c.context, 6),
             lexical=round(lexical, 6),
             title=rec.title,
@@ -273,6 +298,7 @@ def _candidate(
         end=int(meta["end"]),
         text=doc,
         dense=sim(vec),
+        clauses=int(meta.get("clauses", 0)),
         vector=vec,
     )
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from vectorstore.models import Span
@@ -318,3 +319,46 @@ def embedding_spans(text: str, sentences: Sequence[_Spanned]) -> list[Span]:
         else:
             out.append(Span(start=cur.start, end=cur.end))
     return out
+
+
+# Where a sentence divides into parts that each say something: after ";" or ":", where a quotation
+# closes (between the words quoted and who said them), and at a spaced dash.
+_CLAUSE_BREAK_RE = re.compile(r"[;:](?=\s)|[,.!?…][\"”’'»]+|\s[–—]\s")
+_CLAUSE_TRIM = " \t\n,;:\"“”‘’'«»–—"
+CLAUSE_MIN_WORDS = 4
+# A part that opens with a reporting verb says who said the rest, when and to whom ("kata Sullivan
+# kepada wartawan pada 6 September"): not what was said.
+_REPORTING = frozenset(
+    "kata ujar ungkap ungkapnya tutur tuturnya jelas jelasnya tegas tegasnya imbuh imbuhnya tambah "
+    "tambahnya lanjut lanjutnya katanya ujarnya demikian menurut said says added told according".split()
+)
+
+
+def clause_spans(text: str, sentence: _Spanned) -> list[Span]:
+    """The parts of a long sentence that are worth a vector of their own, or [] when it has fewer than
+    two (`CLAUSE_MIN_WORDS` words at least, quotation marks and separators trimmed). A part that says
+    who said the rest ("tambahnya, ...", "kata JCS kepada wartawan") gets no vector: it would match
+    "who said / when did they say" questions whatever was said.
+
+    A sentence's vector averages everything in it, and a quotation followed by its attribution, or two
+    statements joined by a semicolon, averages two things: "“Pemimpin RRDK menunjukkan minat yang
+    besar pada teknik roket; mereka juga berusaha mengembangkan ruang angkasa,” tambahnya, menggunakan
+    nama resmi Korea Utara, ..." is, as one vector, about the name of North Korea as much as rockets.
+    Search scores a sentence by its best part too (see `vectorstore.search`); it is still quoted whole.
+    """
+    start, end = sentence.start, sentence.end
+    cuts = [start]
+    for m in _CLAUSE_BREAK_RE.finditer(text, start, end):
+        cuts.append(m.end())
+    cuts.append(end)
+    out = []
+    for a, b in pairwise(cuts):
+        while a < b and text[a] in _CLAUSE_TRIM:
+            a += 1
+        while b > a and text[b - 1] in _CLAUSE_TRIM:
+            b -= 1
+        if len(_words(text[a:b])) >= CLAUSE_MIN_WORDS:
+            out.append(Span(start=a, end=b))
+    if len(out) < 2:
+        return []
+    return [p for p in out if _words(text[p.start : p.end])[0] not in _REPORTING]

@@ -1,10 +1,11 @@
-"""The Chroma store: articles, sentences and chunks, with the lexical index kept in step.
+"""The Chroma store: articles, sentences, chunks and clauses, with the lexical index kept in step.
 
-Three collections per index (`<prefix>-articles`, `-sentences`, `-chunks`). An article is written as a
-small transaction that survives being killed at any point:
+Four collections per index (`<prefix>-articles`, `-sentences`, `-chunks`, `-clauses`: the parts of
+long sentences, see `vectorstore.sentences.clause_spans`). An article is written as a small
+transaction that survives being killed at any point:
 
 1. its record is upserted with `state="pending"` (so every sentence and chunk always has a record);
-2. its old sentences and chunks are deleted and the new ones added, with deterministic ids;
+2. its old sentences, chunks and clauses are deleted and the new ones added, with deterministic ids;
 3. the record is marked `state="ready"`.
 
 A run killed before 3 leaves a pending record; `repair()` (run before every ingest) deletes what such
@@ -89,6 +90,9 @@ class ChromaStore:
         )
         self.chunks = client.get_or_create_collection(
             f"{prefix}-chunks", configuration=cosine, embedding_function=None
+        )
+        self.clauses = client.get_or_create_collection(
+            f"{prefix}-clauses", configuration=cosine, embedding_function=None
         )
         self._check_model()
         self.lex_sentences = BM25()
@@ -238,19 +242,31 @@ class ChromaStore:
 
     # ----------------------------------------------------------------- writing
     def write_article(
-        self, article: Article, sentence_vecs: NDArray[np.float32], chunk_vecs: NDArray[np.float32]
+        self,
+        article: Article,
+        sentence_vecs: NDArray[np.float32],
+        chunk_vecs: NDArray[np.float32],
+        clause_vecs: NDArray[np.float32] | None = None,
     ) -> None:
         """Replace everything stored for `article` (see the module docstring for the protocol)."""
+        if clause_vecs is None:
+            clause_vecs = np.zeros((0, self.dim), dtype=np.float32)
         with self._write_lock:
-            self._write_article(article, sentence_vecs, chunk_vecs)
+            self._write_article(article, sentence_vecs, chunk_vecs, clause_vecs)
 
     def _write_article(
-        self, article: Article, sentence_vecs: NDArray[np.float32], chunk_vecs: NDArray[np.float32]
+        self,
+        article: Article,
+        sentence_vecs: NDArray[np.float32],
+        chunk_vecs: NDArray[np.float32],
+        clause_vecs: NDArray[np.float32],
     ) -> None:
         if sentence_vecs.shape != (len(article.sentences), self.dim):
             raise ValueError("sentence vectors do not match the article's sentences")
         if chunk_vecs.shape != (len(article.chunks), self.dim):
             raise ValueError("chunk vectors do not match the article's chunks")
+        if clause_vecs.shape != (len(article.clauses), self.dim):
+            raise ValueError("clause vectors do not match the article's clauses")
         aid = article.article_id
         self.articles.upsert(
             ids=[aid],
@@ -269,7 +285,13 @@ class ChromaStore:
         }
         text = article.text
         s_docs = [text[s.start : s.end] for s in article.sentences]
-        s_meta = [{**common, "idx": s.index, "start": s.start, "end": s.end} for s in article.sentences]
+        n_clauses: dict[int, int] = {}
+        for c in article.clauses:
+            n_clauses[c.sentence_index] = n_clauses.get(c.sentence_index, 0) + 1
+        s_meta = [
+            {**common, "idx": s.index, "start": s.start, "end": s.end, "clauses": n_clauses.get(s.index, 0)}
+            for s in article.sentences
+        ]
         self._add(
             self.sentences, [f"{aid}#s{s.index}" for s in article.sentences], sentence_vecs, s_docs, s_meta
         )
@@ -286,6 +308,13 @@ class ChromaStore:
             for c in article.chunks
         ]
         self._add(self.chunks, [f"{aid}#c{c.index}" for c in article.chunks], chunk_vecs, c_docs, c_meta)
+        self._add(
+            self.clauses,
+            [clause_id(aid, c.sentence_index, c.index) for c in article.clauses],
+            clause_vecs,
+            [text[c.start : c.end] for c in article.clauses],
+            [{**common, "idx": c.sentence_index, "start": c.start, "end": c.end} for c in article.clauses],
+        )
         self.articles.update(ids=[aid], metadatas=[{"state": "ready"}])
         # Keep the in-process view in step without a full reload.
         self.lex_sentences.remove_article(aid)
@@ -306,7 +335,7 @@ class ChromaStore:
             collection.add(ids=ids[i:j], embeddings=vecs[i:j], documents=docs[i:j], metadatas=metas[i:j])
 
     def _delete_parts(self, article_id: str) -> None:
-        for collection in (self.sentences, self.chunks):
+        for collection in (self.sentences, self.chunks, self.clauses):
             collection.delete(where={"article_id": article_id})
 
     def delete_article(self, article_id: str) -> bool:
@@ -340,11 +369,12 @@ class ChromaStore:
         return {k: r.content_hash for k, r in self.records().items()}
 
     def counts(self) -> dict[str, int]:
-        """Number of articles, sentences and chunks stored."""
+        """Number of articles, sentences, chunks and clause vectors stored."""
         return {
             "articles": len(self.records()),
             "sentences": self.sentences.count(),
             "chunks": self.chunks.count(),
+            "clauses": self.clauses.count(),
         }
 
     # ----------------------------------------------------------------- search
@@ -429,6 +459,11 @@ class ChromaStore:
         return {i: (m, d, np.asarray(v, dtype=np.float32)) for i, m, d, v in rows}
 
 
+def clause_id(article_id: str, sentence_index: int, clause_index: int) -> str:
+    """The id of a sentence's clause vector ("ARTICLE#sN#kM")."""
+    return f"{article_id}#s{sentence_index}#k{clause_index}"
+
+
 def chunk_text(article: Article, first: int, last: int) -> str:
     """The indexed text of a chunk: its sentences joined, without the furniture between them."""
     text = article.text
@@ -476,7 +511,7 @@ def drop_index(settings: StoreSettings) -> None:
     """Delete the index's collections (for `ingest --rebuild`, e.g. after changing the model)."""
     client = make_client(settings)
     names = {getattr(c, "name", c) for c in client.list_collections()}
-    for part in ("articles", "sentences", "chunks"):
+    for part in ("articles", "sentences", "chunks", "clauses"):
         name = f"{settings.collection_prefix}-{part}"
         if name in names:
             client.delete_collection(name)

@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.api import articles, chat, metrics, openai_compat
@@ -52,6 +52,7 @@ class Readiness(BaseModel):
     articles: int
     sentences: int
     chunks: int
+    clauses: int = Field(description="Vectors of the parts of long sentences (quotation, attribution).")
 
 
 async def _load_services(app: FastAPI, settings: Settings) -> None:

@@ -45,7 +45,7 @@ class _IndexCollector(Collector):
         if services is None:
             return
         counts = services.store.counts()
-        for name in ("articles", "sentences", "chunks"):
+        for name in ("articles", "sentences", "chunks", "clauses"):
             yield GaugeMetricFamily(
                 f"claimbot_index_{name}", f"{name.capitalize()} in the index.", value=counts.get(name, 0)
             )

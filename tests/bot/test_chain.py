@@ -18,7 +18,7 @@ from vectorstore.models import Passage
 
 # Measured on tests/data/questions.jsonl with the default settings (see README, "Quality"); a drop
 # below these is a regression.
-MIN_HIT_AT_5 = 0.88
+MIN_HIT_AT_5 = 0.90  # 0.91 measured (40 of 44)
 # Share of cited quotes that overlap a gold quote (0.25 measured; the naive langchain recipe: 0.23).
 MIN_CITATION_PRECISION = 0.24
 MIN_ABSTENTION = 0.8
@@ -32,7 +32,7 @@ def _texts(services) -> dict[str, str]:  # type: ignore[no-untyped-def]
 # search was changed and is never used to choose between designs, only to check that a change that
 # helps the development set is not tuning to it.
 MIN_HELDOUT_HIT_AT_5 = 0.95
-MIN_HELDOUT_CITATION_PRECISION = 0.25
+MIN_HELDOUT_CITATION_PRECISION = 0.25  # 0.25 measured (25 of 100 quotes)
 MIN_HELDOUT_ABSTENTION = 0.5
 
 

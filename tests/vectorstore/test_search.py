@@ -206,3 +206,35 @@ def test_a_sentence_that_names_no_one_is_quoted_with_the_one_it_leans_on(seeded)
         for a, s, e in spans
         if (a, s, e) != (quote.article_id, quote.start, quote.end)
     )
+
+
+def _centred_cos(a: np.ndarray, b: np.ndarray, topic: np.ndarray) -> float:
+    a, b = a - (a @ topic) * topic, b - (b @ topic) * topic
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_a_long_sentence_is_as_close_to_a_question_as_its_best_part(seeded, e5) -> None:  # type: ignore[no-untyped-def]
+    query = "How interested is the North Korean leader in rocket engineering?"
+    by_part = {(p.article_id, p.start): p for p in seeded.searcher.rank(query)}
+    whole = {(p.article_id, p.start): p for p in seeded.searcher.rank(query, by_clause=False)}
+    key, passage = next((k, p) for k, p in by_part.items() if "minat yang besar pada teknik roket" in p.text)
+    part = "Pemimpin RRDK menunjukkan minat yang besar pada teknik roket"
+    stored = seeded.store.clauses.get(where={"article_id": key[0]}, include=["documents"])["documents"]
+    assert stored.count(part) == 1
+
+    topic = seeded.store.topic_direction()
+    qv = e5.embed_array([query], is_query=True)[0]
+    sentence_cos = _centred_cos(qv, e5.embed_array([passage.text])[0], topic)
+    part_cos = _centred_cos(qv, e5.embed_array([part])[0], topic)
+    assert part_cos - 0.05 > sentence_cos  # the quotation's first clause is closer than the sentence
+    assert passage.dense == pytest.approx(part_cos - 0.05, abs=1e-4)
+    assert whole[key].dense == pytest.approx(sentence_cos, abs=1e-4)
+    assert passage.score > whole[key].score
+    # Only passages whose sentences have parts score differently.
+    metas = seeded.store.clauses.get(include=["metadatas"])["metadatas"]
+    with_parts = {(m["article_id"], int(m["idx"])) for m in metas}
+    changed = [p for k, p in by_part.items() if p.dense != whole[k].dense]
+    # (a pair's parts may be in either of its sentences)
+    assert changed and all(
+        {(p.article_id, p.sentence_index - k) for k in range(p.sentence_count)} & with_parts for p in changed
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import islice, pairwise
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from vectorstore.cleaning import content_regions
 from vectorstore.loading import iter_sources, normalise_newlines
 from vectorstore.models import LoadedArticle, Span
-from vectorstore.sentences import MAX_SENTENCE_CHARS, split_sentences
+from vectorstore.sentences import CLAUSE_MIN_WORDS, MAX_SENTENCE_CHARS, clause_spans, split_sentences
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -245,6 +246,59 @@ def test_any_unicode_text_splits_into_bounded_valid_sentences(text: str) -> None
     spans = split_sentences(text)
     assert_valid(text, spans, [Span(start=0, end=len(text))])
     assert all(s.end - s.start <= MAX_SENTENCE_CHARS for s in spans)
+
+
+def _clauses(text: str) -> list[str]:
+    return [text[c.start : c.end] for c in clause_spans(text, Span(start=0, end=len(text)))]
+
+
+def test_the_words_quoted_and_clauses_joined_by_a_semicolon_are_parts() -> None:
+    text = (
+        "“Pemimpin RRDK menunjukkan minat yang besar pada teknik roket; mereka juga berusaha "
+        "mengembangkan ruang angkasa,” tambahnya, menggunakan nama resmi Korea Utara."
+    )
+    assert _clauses(text) == [
+        "Pemimpin RRDK menunjukkan minat yang besar pada teknik roket",
+        "mereka juga berusaha mengembangkan ruang angkasa",
+    ]  # who said it ("tambahnya, ...") is not what was said: no vector of its own
+    # ‘’ used as double quotes, and no final full stop.
+    reported = "’’Kim juga berharap bantuan pangan dari Rusia,’’ demikian dilaporkan New York Times"
+    assert _clauses(reported) == ["Kim juga berharap bantuan pangan dari Rusia"]
+    said = "The talks were frank and very useful for both sides, said Peskov to reporters in Moscow."
+    assert _clauses(said) == []  # no closing quotation: one part
+    # A spaced dash divides; a hyphen inside a word does not.
+    assert _clauses("Kim tiba di Vladivostok pagi ini — kereta lapis baja itu berhenti di stasiun.") == [
+        "Kim tiba di Vladivostok pagi ini",
+        "kereta lapis baja itu berhenti di stasiun.",
+    ]
+
+
+def test_a_sentence_without_two_substantial_parts_has_no_clauses() -> None:
+    assert _clauses("Kim bertemu Putin di kosmodrom Vostochny pada hari Rabu.") == []
+    assert _clauses("Mitra-mitra Korut: Rusia dan China.") == []  # "Mitra-mitra Korut" is too short
+    assert _clauses("“Tidak,” kata Peskov kepada wartawan di Moskow.") == []  # "Tidak" is too short
+
+
+_WORDS = st.sampled_from(["Kim", "kata", "Rusia", "senjata", "ia", "5/9", "lapis-baja", "AS"])
+_SEPARATORS = st.sampled_from(["; ", ": ", ",” ", ",’’ ", " — ", ". ", " “", ' "', ", ", " -"])
+_PHRASE = st.lists(_WORDS, min_size=1, max_size=7).map(" ".join)
+wordy_text = st.lists(st.tuples(_PHRASE, _SEPARATORS), max_size=6).map(
+    lambda pieces: "".join(a + b for a, b in pieces)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(wordy_text)
+def test_clauses_lie_inside_their_sentence_in_order(text: str) -> None:
+    for sentence in split_sentences(text):
+        parts = clause_spans(text, sentence)
+        previous_end = sentence.start
+        for part in parts:
+            assert previous_end <= part.start < part.end <= sentence.end
+            assert len(re.findall(r"[^\W\d_]+", text[part.start : part.end])) >= CLAUSE_MIN_WORDS
+            assert text[part.start] not in " ,;:\"“”‘’'" and text[part.end - 1] not in " ,;:\"“”‘’'"
+            assert not text[part.start :].lower().startswith("kata ")  # who said it is not a part
+            previous_end = part.end
 
 
 @pytest.mark.skipif(not INDOSUM.is_file(), reason="IndoSum data not available")

@@ -35,6 +35,17 @@ def _assert_consistent(store: ChromaStore) -> None:
             assert meta["hash"] == records[aid].content_hash
             per_article[aid] = per_article.get(aid, 0) + 1
         assert per_article == {aid: getattr(r, field) for aid, r in records.items()}
+    # Each clause vector belongs to a stored sentence of a ready article, as many as the sentence says.
+    sentences = store.sentences.get(include=["metadatas"])
+    rows = zip(sentences["ids"], sentences["metadatas"], strict=True)
+    expected = {sid: int(meta["clauses"]) for sid, meta in rows}
+    clauses = store.clauses.get(include=["metadatas"])
+    found: dict[str, int] = {}
+    for meta in clauses["metadatas"]:
+        assert meta["article_id"] in records and meta["hash"] == records[meta["article_id"]].content_hash
+        sid = f"{meta['article_id']}#s{meta['idx']}"
+        found[sid] = found.get(sid, 0) + 1
+    assert found == {sid: n for sid, n in expected.items() if n}
     assert store.articles.get(where={"state": "pending"})["ids"] == []
 
 
@@ -44,6 +55,7 @@ def test_ingest_is_idempotent_and_incremental(services, tmp_path: Path) -> None:
     assert sorted(first.added) == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert first.failed == [] and first.chunks > 0 and first.sentences > first.chunks
     counts = services.store.counts()
+    assert counts["clauses"] > 0  # the seeds quote people at length: "...," kata X
 
     again = services.ingestor.ingest([folder])
     assert again.added == [] and again.updated == [] and len(again.unchanged) == 5
@@ -127,7 +139,7 @@ KILLER = textwrap.dedent(
         global calls
         calls += 1
         original(self, *args, **kwargs)
-        if calls == 3:  # the second article's sentences are written, its chunks are not
+        if calls == 5:  # the second article's sentences and chunks are written, its clauses are not
             os._exit(9)
 
     ChromaStore._add = dying_add
