@@ -140,11 +140,7 @@ class Ingestor:
     def _write_group(
         self, group: list[Article], stored: dict[str, str], report: IngestReport, progress: IngestProgress
     ) -> None:
-        texts: list[str] = []
-        for a in group:
-            texts.extend(a.text[s.start : s.end] for s in embedding_spans(a.text, a.sentences))
-            texts.extend(chunk_text(a, c.sentence_start, c.sentence_end) for c in a.chunks)
-            texts.extend(a.text[c.start : c.end] for c in a.clauses)
+        texts = [t for a in group for t in embedded_texts(a)]
         vecs = self.embeddings.embed_array(texts, progress=progress.on_embedded)
         offset = 0
         for a in group:
@@ -174,6 +170,16 @@ def _groups(articles: list[Article]) -> list[list[Article]]:
     if current:
         groups.append(current)
     return groups
+
+
+def embedded_texts(article: Article) -> list[str]:
+    """What ingest embeds for an article, in order: a text per sentence (`embedding_spans`), per chunk
+    and per clause."""
+    text = article.text
+    out = [text[s.start : s.end] for s in embedding_spans(text, article.sentences)]
+    out += [chunk_text(article, c.sentence_start, c.sentence_end) for c in article.chunks]
+    out += [text[c.start : c.end] for c in article.clauses]
+    return out
 
 
 def _text_count(article: Article) -> int:

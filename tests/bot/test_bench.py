@@ -37,7 +37,12 @@ def test_cold_ingest_is_a_fresh_process_with_its_own_peak_rss(one_article: Path,
 def test_the_large_index_is_built_once_and_reused(tmp_path: Path) -> None:
     source = tmp_path / "big.jsonl"
     source.write_text("")
-    kept = {"source": str(source.resolve()), "cold_ingest_s": 1234.5, "built": "2023-09-13 08:00"}
+    kept = {
+        "source": str(source.resolve()),
+        "pipeline": bench.PIPELINE_VERSION,
+        "cold_ingest_s": 1234.5,
+        "built": "2023-09-13 08:00",
+    }
     (tmp_path / "index").mkdir()
     (tmp_path / "index" / "build.json").write_text(json.dumps(kept))
     # Reused as recorded: an ingest of the (empty) source would fail or report other figures.
@@ -62,23 +67,30 @@ def test_query_latency_covers_ask_search_and_check(seeded) -> None:  # type: ign
 
 
 def test_one_table_with_a_column_per_corpus() -> None:
-    seeds = {"articles": 5, "sentences": 114, "chunks": 30, "ask_p50_ms": 41.2, "ask_p95_ms": 80.9}
+    seeds = {
+        "articles": 5,
+        "sentences": 114,
+        "chunks": 30,
+        "clauses": 12,
+        "ask_p50_ms": 41.2,
+        "ask_p95_ms": 80.9,
+    }
     seeds |= {
         "http_ask_errors": 0,
         "http_search_errors": 0,
         "http_check_errors": 2,
         "throughput_ratio": 0.4567,
     }
-    big = {"articles": 3463, "sentences": 70000, "chunks": 20000, "ask_p50_ms": math.nan}
+    big = {"articles": 3463, "sentences": 70000, "chunks": 20000, "ask_p50_ms": math.nan}  # no clause count
     lines = bench.table({"seeds": seeds, "IndoSum": big}).splitlines()
     assert lines[0] == "| figure | seeds | IndoSum |"
     assert len(lines) == 2 + len(bench.ROWS)
     row = {line.split(" | ")[0].lstrip("| "): line for line in lines[2:]}
-    assert row["articles / sentences / chunks in the index"].endswith(
-        "| 5 / 114 / 30 | 3,463 / 70,000 / 20,000 |"
+    assert row["articles / sentences / chunks / clauses in the index"].endswith(
+        "| 5 / 114 / 30 / 12 | 3,463 / 70,000 / 20,000 / n/a |"
     )
     assert row["ask, in-process, p50 / p95 (ms)"].endswith("| 41 / 81 | n/a / n/a |")
-    assert row["throughput sample (articles / texts: sentences + chunks)"].endswith(
+    assert row["throughput sample (articles / texts: sentences + chunks + clauses)"].endswith(
         "| n/a / n/a | n/a / n/a |"
     )
     assert row["ingest throughput / bare encoder"].endswith("| 0.46 | n/a |")
@@ -101,3 +113,17 @@ def test_http_part_measures_every_route_of_a_real_server(seeded, tmp_path: Path)
     assert figures["http_ask_errors"] == figures["http_search_errors"] == figures["http_check_errors"] == 0
     assert figures["concurrent_requests"] > 0 and figures["concurrent_errors"] == 0
     assert figures["http_server_rss_mb"] > 50
+
+
+@pytest.mark.slow
+def test_a_large_index_of_another_pipeline_version_is_brought_up_to_date(
+    one_article: Path, tmp_path: Path
+) -> None:
+    source = one_article / f"{ONE}.txt"
+    old = {"source": str(source.resolve()), "pipeline": "0", "cold_ingest_s": 1234.5}
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "build.json").write_text(json.dumps(old))
+    figures = bench.large_index(source, tmp_path / "index")
+    assert figures["pipeline"] == bench.PIPELINE_VERSION and figures["cold_ingest_s"] != 1234.5
+    assert figures["articles"] == 1
+    assert json.loads((tmp_path / "index" / "build.json").read_text())["pipeline"] == bench.PIPELINE_VERSION
