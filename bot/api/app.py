@@ -52,7 +52,7 @@ class Readiness(BaseModel):
     articles: int
     sentences: int
     chunks: int
-    clauses: int = Field(description="Vectors of the parts of long sentences (quotation, attribution).")
+    clauses: int = Field(description="Vectors of the parts of long sentences (the words quoted, clauses).")
 
 
 async def _load_services(app: FastAPI, settings: Settings) -> None:
