@@ -19,7 +19,7 @@ import numpy as np
 from vectorstore.config import RetrievalSettings
 from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.models import ArticleRecord, Filters, Passage
-from vectorstore.sentences import joinable, leans_back
+from vectorstore.sentences import ATTRIBUTING_VERBS, joinable, leans_back
 from vectorstore.store import ChromaStore, clause_id
 
 if TYPE_CHECKING:
@@ -282,7 +282,7 @@ def quotable(sentence: str, title: str | None) -> bool:
 # the final full stop ("’’Kim juga berharap bantuan pangan dari Rusia,’’ demikian dilaporkan New York
 # Times"); a headline does not attribute.
 _ATTRIBUTED = re.compile(
-    r"[,.!?][\"”’']+\s*(?:demikian|kata|ujar|ungkap|tutur|jelas|tegas|imbuh|tambah|said|says|added)\b",
+    rf"[,.!?][\"”’']+\s*(?:{'|'.join(sorted(ATTRIBUTING_VERBS))})\b",
     re.IGNORECASE,
 )
 

@@ -326,11 +326,16 @@ def embedding_spans(text: str, sentences: Sequence[_Spanned]) -> list[Span]:
 _CLAUSE_BREAK_RE = re.compile(r"[;:](?=\s)|[,.!?…][\"”’'»]+|\s[–—]\s")
 _CLAUSE_TRIM = " \t\n,;:\"“”‘’'«»–—"
 CLAUSE_MIN_WORDS = 4
+# The words that attribute reported speech right after a closing quotation ("...,” kata JCS",
+# "...,’’ demikian dilaporkan"); `vectorstore.search` reads a sentence so attributed as body text.
+ATTRIBUTING_VERBS = frozenset(
+    "demikian kata ujar ungkap tutur jelas tegas imbuh tambah said says added".split()
+)
 # A part that opens with a reporting verb says who said the rest, when and to whom ("kata Sullivan
 # kepada wartawan pada 6 September"): not what was said.
-_REPORTING = frozenset(
-    "kata ujar ungkap ungkapnya tutur tuturnya jelas jelasnya tegas tegasnya imbuh imbuhnya tambah "
-    "tambahnya lanjut lanjutnya katanya ujarnya demikian menurut said says added told according".split()
+_REPORTING = ATTRIBUTING_VERBS | frozenset(
+    "ungkapnya tuturnya jelasnya tegasnya imbuhnya tambahnya lanjut lanjutnya katanya ujarnya menurut "
+    "told according".split()
 )
 
 
@@ -351,14 +356,15 @@ def clause_spans(text: str, sentence: _Spanned) -> list[Span]:
     for m in _CLAUSE_BREAK_RE.finditer(text, start, end):
         cuts.append(m.end())
     cuts.append(end)
-    out = []
+    parts = []  # (span, its first word)
     for a, b in pairwise(cuts):
         while a < b and text[a] in _CLAUSE_TRIM:
             a += 1
         while b > a and text[b - 1] in _CLAUSE_TRIM:
             b -= 1
-        if len(_words(text[a:b])) >= CLAUSE_MIN_WORDS:
-            out.append(Span(start=a, end=b))
-    if len(out) < 2:
+        words = _words(text[a:b])
+        if len(words) >= CLAUSE_MIN_WORDS:
+            parts.append((Span(start=a, end=b), words[0]))
+    if len(parts) < 2:
         return []
-    return [p for p in out if _words(text[p.start : p.end])[0] not in _REPORTING]
+    return [span for span, first in parts if first not in _REPORTING]
