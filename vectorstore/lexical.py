@@ -17,6 +17,8 @@ from vectorstore.glossary import translations
 from vectorstore.variants import spellings
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# An English possessive ("Russia's", "Korea’s"): the "s" is no word of its own.
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b", re.IGNORECASE)
 
 # Function words of Indonesian and English questions that carry no topic.
 _STOP = frozenset(
@@ -55,8 +57,8 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed content words of `text` (stop words dropped)."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+    """Lower-cased, stemmed content words of `text` (stop words and possessive endings dropped)."""
+    return [stem(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower())) if w not in _STOP]
 
 
 # A capitalised word, hyphenated parts included ("Bangsa-Bangsa"); all-capital words are acronyms
@@ -162,7 +164,7 @@ class BM25:
         an English word, the Indonesian words it may stand for (`vectorstore.glossary`)."""
         out: list[tuple[str, ...]] = []
         seen: set[str] = set()
-        for word in _WORD.findall(query.lower()):
+        for word in _WORD.findall(_POSSESSIVE.sub("", query.lower())):
             if word in _STOP or stem(word) in seen:
                 continue
             primary = stem(word)
@@ -173,7 +175,9 @@ class BM25:
             others = {stem(v) for v in spellings(word)} | spellings(word)
             others |= {stem(t) for t in translations(word)}
             out.append((primary, *sorted(t for t in others - seen if t in self._postings)))
-        out.extend((a,) for a in dict.fromkeys(acronyms(query)) if a not in seen)
+        # An acronym made from the query's own capitalised words ("North Korea" -> "nk") is another
+        # spelling of words already counted: it counts where the index holds it, never as a missing word.
+        out.extend((a,) for a in dict.fromkeys(acronyms(query)) if a not in seen and a in self._postings)
         return out
 
     def _idf(self, term: str, n: int) -> float:

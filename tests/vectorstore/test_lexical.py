@@ -46,3 +46,22 @@ def test_re_adding_a_document_replaces_it() -> None:
     bm.add("c#s0", "c", "Harga minyak turun.")
     assert bm.search("beras", 10) == []
     assert [d for d, _ in bm.search("minyak", 10)] == ["c#s0"]
+
+
+def test_english_possessive_is_no_word() -> None:
+    assert tokenize("Russia's defence minister") == tokenize("Russia defence minister")
+    assert tokenize("Korea’s missiles") == ["korea", "missiles"]
+    assert tokenize("Ma'ruf") == ["ma", "ruf"]  # an apostrophe inside a word is not a possessive
+
+
+def test_an_acronym_of_the_query_never_counts_as_a_missing_word() -> None:
+    """ "North Korea" makes the acronym "nk"; an index that never writes "NK" must not score the query
+    as if one of its words were absent from every article (`max_score` counts missing words in full)."""
+    bm = BM25()
+    bm.add("a#s0", "a", "Korea Utara membantah tuduhan.")
+    bm.add("a#s1", "a", "Cuaca cerah.")
+    with_names = bm.max_score("North Korea membantah")
+    assert with_names == bm.max_score("north korea membantah")
+    # The acronym still counts where the index holds it.
+    bm.add("b#s0", "b", "Perserikatan Bangsa-Bangsa bersidang.")
+    assert bm.max_score("forum Perserikatan Bangsa-Bangsa") > bm.max_score("forum perserikatan bangsa-bangsa")
