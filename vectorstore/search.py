@@ -132,13 +132,15 @@ class HybridSearcher:
         s = self.settings
         store = self.store
         qv = self.embeddings.embed_array([query], is_query=True)[0]
-        sim = _Centred(qv, store.topic_direction())
         where = store.where(filters)
         allowed = store.allowed_articles(filters)
         if allowed is not None and not allowed:
             return []
+        nearest = store.query(store.sentences, qv, s.candidates, where)
+        # What the articles near the question share is taken out of every comparison (`_Centred`).
+        sim = _Centred(qv, store.topic_direction(str(meta["article_id"]) for _, meta, _, _ in nearest))
         cands: dict[str, _Candidate] = {}
-        for sid, meta, doc, vec in store.query(store.sentences, qv, s.candidates, where):
+        for sid, meta, doc, vec in nearest:
             cands[sid] = _candidate(sid, meta, doc, vec, sim)
         chunk_hits = store.query(store.chunks, qv, s.candidates, where)
         chunk_cos = {cid: sim(vec) for cid, _, _, vec in chunk_hits}

@@ -16,7 +16,7 @@ articles whose content hash matches the record, so a half-written article is nev
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,9 +99,10 @@ class ChromaStore:
         self.lex_chunks = BM25()
         self._records: dict[str, ArticleRecord] = {}
         self._revision = -1
-        # Running sum of sentence vectors: its direction is what the whole corpus is about (see
-        # `topic_direction`).
+        # Running sum of sentence vectors: its direction is what the whole corpus is about; and the
+        # same sum per article, for what a group of articles is about (see `topic_direction`).
         self._vec_sum = np.zeros(dim, dtype=np.float64)
+        self._article_sums: dict[str, NDArray[np.float64]] = {}
         # One writer at a time per process; readers see whole swaps of the derived indexes.
         self._write_lock = threading.RLock()
         self.refresh()
@@ -172,10 +173,14 @@ class ChromaStore:
         lex_s, lex_c = BM25(), BM25()
         ready = {k: r.content_hash for k, r in records.items()}
         vec_sum = np.zeros(self.dim, dtype=np.float64)
+        sums: dict[str, NDArray[np.float64]] = {}
         for ids, docs, metas, vecs in self._pages(self.sentences, ["documents", "metadatas", "embeddings"]):
-            for doc_id, doc, meta in zip(ids, docs, metas, strict=True):
-                if ready.get(str(meta["article_id"])) == meta["hash"]:
-                    lex_s.add(doc_id, str(meta["article_id"]), doc)
+            for doc_id, doc, meta, vec in zip(ids, docs, metas, vecs, strict=True):
+                aid = str(meta["article_id"])
+                if ready.get(aid) == meta["hash"]:
+                    lex_s.add(doc_id, aid, doc)
+                    row = np.asarray(vec, dtype=np.float64)
+                    sums[aid] = sums[aid] + row if aid in sums else row
             if len(ids):
                 vec_sum += np.asarray(vecs, dtype=np.float64).sum(axis=0)
         for ids, docs, metas, _ in self._pages(self.chunks, ["documents", "metadatas"]):
@@ -183,7 +188,7 @@ class ChromaStore:
                 if ready.get(str(meta["article_id"])) == meta["hash"]:
                     lex_c.add(doc_id, str(meta["article_id"]), doc)
         self._records, self.lex_sentences, self.lex_chunks = records, lex_s, lex_c
-        self._vec_sum = vec_sum
+        self._vec_sum, self._article_sums = vec_sum, sums
         self._revision = rev
 
     def _pages(
@@ -196,13 +201,23 @@ class ChromaStore:
             embeddings = got.get("embeddings")
             yield got["ids"], got.get("documents") or [], got.get("metadatas") or [], embeddings
 
-    def topic_direction(self) -> NDArray[np.float32] | None:
-        """Unit vector of the mean sentence embedding: what every article of the corpus shares.
+    def topic_direction(self, article_ids: Iterable[str] | None = None) -> NDArray[np.float32] | None:
+        """Unit vector of the mean sentence embedding: what every article of the corpus shares, or,
+        given `article_ids`, what those articles share (the whole corpus when none of them is held).
 
         Search removes this component before comparing a question with sentences, so a sentence does
-        not win merely for naming the corpus's main actors (every question about this corpus mentions
-        Kim and Putin; so do its headlines).
+        not win merely for naming the actors every candidate names (every question about the seeds
+        mentions Kim and Putin; so do their headlines). It takes the articles near the question: in a
+        newsroom's index of thousands of articles on everything, the corpus mean is general news, and
+        removing it would leave Kim and Putin in every score.
         """
+        if article_ids is not None:
+            held = [self._article_sums[a] for a in dict.fromkeys(article_ids) if a in self._article_sums]
+            if held:
+                total = np.sum(held, axis=0)
+                norm = float(np.linalg.norm(total))
+                if norm:
+                    return (total / norm).astype(np.float32)
         norm = float(np.linalg.norm(self._vec_sum))
         if norm == 0.0:
             return None
@@ -275,6 +290,7 @@ class ChromaStore:
             metadatas=[_article_meta(article, "pending")],
         )
         self._vec_sum -= self._old_vector_sum(aid)
+        self._article_sums.pop(aid, None)
         self._delete_parts(aid)
         self._vec_sum += sentence_vecs.astype(np.float64).sum(axis=0)
         common = {
@@ -317,6 +333,7 @@ class ChromaStore:
         )
         self.articles.update(ids=[aid], metadatas=[{"state": "ready"}])
         # Keep the in-process view in step without a full reload.
+        self._article_sums[aid] = sentence_vecs.astype(np.float64).sum(axis=0)
         self.lex_sentences.remove_article(aid)
         self.lex_chunks.remove_article(aid)
         for i, doc in enumerate(s_docs):
@@ -349,6 +366,7 @@ class ChromaStore:
             return False
         self.articles.update(ids=[article_id], metadatas=[{"state": "pending"}])
         self._vec_sum -= self._old_vector_sum(article_id)
+        self._article_sums.pop(article_id, None)
         self._delete_parts(article_id)
         self.articles.delete(ids=[article_id])
         self.lex_sentences.remove_article(article_id)

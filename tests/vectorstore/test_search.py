@@ -238,3 +238,52 @@ def test_a_long_sentence_is_as_close_to_a_question_as_its_best_part(seeded, e5) 
     assert changed and all(
         {(p.article_id, p.sentence_index - k) for k in range(p.sentence_count)} & with_parts for p in changed
     )
+
+
+_UNRELATED = {
+    "cuaca.txt": "Hujan deras mengguyur Jakarta sejak Senin sore. Badan Meteorologi memperkirakan cuaca "
+    "berawan hingga akhir pekan. Warga diminta waspada genangan di jalan utama. Suhu udara berkisar antara "
+    "24 dan 31 derajat Celsius.\n",
+    "sepak-bola.txt": "Persija Jakarta menang 2-1 atas Persib Bandung dalam laga Liga 1 di Stadion Utama "
+    "Gelora Bung Karno. Gol kemenangan dicetak pada menit ke-88. Pelatih Persija memuji semangat para "
+    "pemainnya. Pertandingan berikutnya digelar pekan depan di Bandung.\n",
+    "beras.txt": "Harga beras medium di pasar tradisional naik menjadi Rp 13.000 per kilogram. Pedagang "
+    "menyebut pasokan dari daerah sentra produksi berkurang karena musim kemarau. Pemerintah berencana "
+    "menggelar operasi pasar untuk menahan kenaikan harga.\n",
+}
+
+
+def test_unrelated_articles_leave_a_questions_scores_unchanged(seeded, tmp_path, e5) -> None:  # type: ignore[no-untyped-def]
+    """What is taken out of every comparison is what the articles near the question share, not the
+    corpus mean: articles on other subjects (a newsroom's index holds thousands) change nothing for a
+    question about the seeds. With the corpus mean they shifted every score."""
+    from bot.services import Services
+    from tests.conftest import SEEDS, make_settings
+    from vectorstore.store import ChromaStore
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for f in SEEDS.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    for name, text in _UNRELATED.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    store = ChromaStore.open(settings.store, model_id=e5.model_id, dim=e5.dim)
+    mixed = Services(settings=settings, embeddings=e5, store=store)
+    assert len(mixed.ingestor.ingest([folder]).added) == 8
+
+    query = "Who denied that North Korea supplies weapons to Russia?"
+    qv = e5.embed_array([query], is_query=True)[0]
+    near = {
+        m["article_id"]
+        for _, m, _, _ in store.query(store.sentences, qv, mixed.settings.retrieval.candidates, None)
+    }
+    assert near <= set(seeded.store.records())  # the question's neighbours are all seed articles
+    assert not np.allclose(store.topic_direction(), seeded.store.topic_direction(), atol=1e-3)
+
+    def top(services: Services) -> list[tuple[str, int, float, float]]:
+        return [(p.article_id, p.start, p.dense, p.context) for p in services.searcher.search(query, top_k=5)]
+
+    alone, among = top(seeded), top(mixed)
+    assert [k[:2] for k in among] == [k[:2] for k in alone]
+    assert np.allclose([k[2:] for k in among], [k[2:] for k in alone], atol=1e-5)

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import ROOT, SEEDS, make_settings
@@ -169,3 +170,34 @@ def test_an_ingest_killed_half_way_is_completed_by_the_next_run(tmp_path: Path, 
     _assert_consistent(store)
     fresh = ChromaStore.open(settings.store, model_id=e5.model_id, dim=e5.dim)
     _assert_consistent(fresh)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def test_topic_direction_of_a_group_of_articles(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The direction of a group of articles is their sentences' mean; it follows writes and deletes,
+    and a process that opens the index afterwards computes the same."""
+    folder = _copy_seeds(tmp_path / "articles")
+    services.ingestor.ingest([folder])
+    store = services.store
+    got = store.sentences.get(where={"article_id": "003_d0311550289dc6a3"}, include=["embeddings"])
+    own = _unit(np.asarray(got["embeddings"], dtype=np.float64).sum(axis=0))
+    corpus = store.topic_direction()
+    assert corpus is not None
+    assert np.allclose(store.topic_direction(["003_d0311550289dc6a3"]), own, atol=1e-5)
+    assert not np.allclose(own, corpus, atol=1e-3)
+    two = store.topic_direction(["003_d0311550289dc6a3", "004_9706094b4d5c32a3", "no-such-article"])
+    reopened = ChromaStore.open(services.settings.store, model_id=store.model_id, dim=store.dim)
+    assert np.allclose(
+        reopened.topic_direction(["003_d0311550289dc6a3", "004_9706094b4d5c32a3"]), two, atol=1e-5
+    )
+    assert np.allclose(store.topic_direction(["no-such-article"]), corpus)  # nothing held: the corpus
+
+    store.delete_article("003_d0311550289dc6a3")
+    assert np.allclose(store.topic_direction(["003_d0311550289dc6a3"]), store.topic_direction())
+    assert np.allclose(
+        store.topic_direction(["003_d0311550289dc6a3", "004_9706094b4d5c32a3"]),
+        store.topic_direction(["004_9706094b4d5c32a3"]),
+    )
