@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -32,6 +32,10 @@ from vectorstore.errors import (
     UpstreamError,
 )
 from vectorstore.models import Filters
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from vectorstore.models import IngestReport
 
 app = typer.Typer(
     help="claimbot: answers and claim checks from news articles, in verbatim cited quotes.",
@@ -116,6 +120,37 @@ def _print_sources(citations: list[Citation]) -> None:
         )
 
 
+def progress_bar(*, quiet: bool = False) -> Progress:
+    """The progress bar of long commands, on stderr: what is done of the total, and the time left."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+    )
+
+
+def ingest_with_progress(
+    services: Services, paths: Sequence[Path], *, prune: bool = False, quiet: bool = False
+) -> IngestReport:
+    """`Ingestor.ingest` with a progress bar on stderr (texts embedded of the planned total)."""
+    from vectorstore.ingest import IngestProgress
+
+    with progress_bar(quiet=quiet) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def plan(n_articles: int, n_texts: int) -> None:
+            bar.update(task, description=f"embedding {n_articles} article(s)", total=n_texts, completed=0)
+
+        return services.ingestor.ingest(
+            paths,
+            prune=prune,
+            progress=IngestProgress(on_plan=plan, on_embedded=lambda n: bar.advance(task, n)),
+        )
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .jsonl).")],
@@ -135,28 +170,9 @@ def ingest(
 
             drop_index(settings.store)
         from bot.services import build_services
-        from vectorstore.ingest import IngestProgress
 
         services = build_services(settings)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=False,
-            disable=as_json,
-        ) as bar:
-            task = bar.add_task("reading", total=None)
-
-            def plan(n_articles: int, n_texts: int) -> None:
-                bar.update(task, description=f"embedding {n_articles} article(s)", total=n_texts, completed=0)
-
-            report = services.ingestor.ingest(
-                paths,
-                prune=prune,
-                progress=IngestProgress(on_plan=plan, on_embedded=lambda n: bar.advance(task, n)),
-            )
+        report = ingest_with_progress(services, paths, prune=prune, quiet=as_json)
         if as_json:
             _print_json(report.model_dump(mode="json"))
         else:

@@ -11,6 +11,7 @@ and refuses a quote it cannot find (a typo in a data set must not silently count
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar, get_args
@@ -118,3 +119,22 @@ def gold_spans(case_id: str, gold: Sequence[GoldQuote], texts: Mapping[str, str]
             raise BadInputError(f"{case_id}: gold quote not found in {g.article_id}: {g.quote[:60]!r}")
         spans.append((g.article_id, start, start + len(g.quote)))
     return spans
+
+
+def sample_articles(source: Path, count: int, seed: int, dest: Path) -> int:
+    """Write `count` records of the JSONL article file `source` (all of them when it has fewer), drawn
+    at random with `seed` so a run can be repeated, to `dest` as they are; return how many."""
+    try:
+        with source.open(encoding="utf-8") as fh:
+            lines = [line for line in fh if line.strip()]
+    except OSError as exc:
+        raise BadInputError(f"cannot read the distractor articles {source}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInputError(f"{source} is not UTF-8 text") from exc
+    if not lines:
+        raise BadInputError(f"{source} holds no articles")
+    picked = random.Random(seed).sample(lines, min(count, len(lines)))
+    dest.write_text(
+        "".join(line if line.endswith("\n") else line + "\n" for line in picked), encoding="utf-8"
+    )
+    return len(picked)

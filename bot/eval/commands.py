@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -51,25 +52,54 @@ CorpusOpt = Annotated[
     ),
 ]
 BaselinesOpt = Annotated[bool, typer.Option(help="Run the baselines beside claimbot.")]
+DistractorsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--distractors",
+        help="With --corpus: also index articles on other subjects drawn from this JSONL file (e.g. "
+        "../shared/data/indosum-dev-articles.jsonl), as a newsroom's index holds.",
+    ),
+]
+DistractorCountOpt = Annotated[
+    int, typer.Option("--distractor-count", min=1, help="How many articles to draw for --distractors.")
+]
+DistractorSeedOpt = Annotated[int, typer.Option("--distractor-seed", help="Seed of that random draw.")]
+
+
+@dataclass(frozen=True)
+class Distractors:
+    """Articles on other subjects added to the evaluated index: `count` drawn from `path` with `seed`."""
+
+    path: Path | None = None
+    count: int = 300
+    seed: int = 0
 
 
 @contextmanager
 def _backend(
-    settings: Settings, against: str | None, api_key: str | None, corpus: list[Path] | None
-) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None]]:
-    """claimbot to evaluate, the embedding model for the baselines, and the settings to record."""
-    from bot.cli import err
+    settings: Settings,
+    against: str | None,
+    api_key: str | None,
+    corpus: list[Path] | None,
+    distractors: Distractors,
+) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None, str | None]]:
+    """claimbot to evaluate, the embedding model for the baselines, the settings to record, and what
+    distractor articles its index holds."""
+    from bot.cli import err, ingest_with_progress
     from bot.eval.backends import ApiClient, InProcess, OverHttp
+    from bot.eval.cases import sample_articles
     from bot.services import build_services
     from vectorstore.embeddings import make_embeddings
     from vectorstore.errors import BadInputError
 
+    if distractors.path is not None and not corpus:
+        raise BadInputError("--distractors needs --corpus: they are added to a fresh index of the corpus")
     if against:
         if corpus:
             raise BadInputError("--corpus and --against exclude each other: the server has its own index")
         client = ApiClient(against, api_key)
         try:
-            yield OverHttp(client), make_embeddings(settings.embedding), None
+            yield OverHttp(client), make_embeddings(settings.embedding), None, None
         finally:
             client.close()
         return
@@ -84,14 +114,20 @@ def _backend(
                     "store": settings.store.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
                 }
             )
+        paths, described = list(corpus or []), None
+        if distractors.path is not None:
+            drawn = Path(tmp) / "distractors.jsonl"
+            n = sample_articles(distractors.path, distractors.count, distractors.seed, drawn)
+            paths.append(drawn)
+            described = f"{n} drawn at random from {distractors.path} (seed {distractors.seed})"
         services = build_services(settings)
-        if corpus:
-            report = services.ingestor.ingest(corpus)
+        if paths:
+            report = ingest_with_progress(services, paths)
             for failure in report.failed:
                 err.print(f"[yellow]not ingested[/yellow] {failure.origin}: {failure.reason}")
         if not services.store.records():
             raise BadInputError("the index is empty: run `claimbot ingest PATH` first, or pass --corpus PATH")
-        yield InProcess(services), services.embeddings, recorded
+        yield InProcess(services), services.embeddings, recorded, described
 
 
 def _command() -> str:
@@ -134,27 +170,25 @@ def _evaluate(
     top_k: int,
     corpus: list[Path] | None,
     baselines: bool,
+    distractors: Distractors,
 ) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from bot.cli import _edge, err, out
+    from bot.cli import _edge, err, out, progress_bar
     from bot.eval.render import write_report
     from bot.eval.runner import build_suite, cases_to_run, evaluate
     from bot.settings import Settings
 
     with _edge():
         command = _command()
-        with _backend(Settings(), against, api_key, corpus) as (backend, embeddings, recorded):
+        with _backend(Settings(), against, api_key, corpus, distractors) as (
+            backend,
+            embeddings,
+            recorded,
+            described,
+        ):
             with err.status("reading the articles and building the baselines"):
                 suite = build_suite(backend, embeddings, baselines=baselines)
             try:
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeRemainingColumn(),
-                    console=err,
-                ) as bar:
+                with progress_bar() as bar:
                     task = bar.add_task("evaluating", total=cases_to_run(suite, questions, claims))
                     report = evaluate(
                         suite,
@@ -162,6 +196,7 @@ def _evaluate(
                         claims=claims,
                         top_k=top_k,
                         settings=recorded,
+                        distractors=described,
                         progress=lambda key: bar.update(task, advance=1, description=f"evaluating {key}"),
                     )
             finally:
@@ -183,6 +218,9 @@ def questions_command(
     top_k: TopKOpt = 5,
     corpus: CorpusOpt = None,
     baselines: BaselinesOpt = True,
+    distractors: DistractorsOpt = None,
+    distractor_count: DistractorCountOpt = 300,
+    distractor_seed: DistractorSeedOpt = 0,
 ) -> None:
     """Questions: hit@k, MRR, coverage, citation precision, fidelity, abstention, latency."""
     _evaluate(
@@ -195,6 +233,7 @@ def questions_command(
         top_k=top_k,
         corpus=corpus,
         baselines=baselines,
+        distractors=Distractors(distractors, distractor_count, distractor_seed),
     )
 
 
@@ -208,6 +247,9 @@ def claims_command(
     top_k: TopKOpt = 5,
     corpus: CorpusOpt = None,
     baselines: BaselinesOpt = True,
+    distractors: DistractorsOpt = None,
+    distractor_count: DistractorCountOpt = 300,
+    distractor_seed: DistractorSeedOpt = 0,
 ) -> None:
     """Claims: verdict accuracy, macro-F1, confusion matrix, evidence hit, latency."""
     _evaluate(
@@ -220,6 +262,7 @@ def claims_command(
         top_k=top_k,
         corpus=corpus,
         baselines=baselines,
+        distractors=Distractors(distractors, distractor_count, distractor_seed),
     )
 
 
@@ -234,6 +277,9 @@ def all_command(
     top_k: TopKOpt = 5,
     corpus: CorpusOpt = None,
     baselines: BaselinesOpt = True,
+    distractors: DistractorsOpt = None,
+    distractor_count: DistractorCountOpt = 300,
+    distractor_seed: DistractorSeedOpt = 0,
 ) -> None:
     """Both sets in one run and one report (what `make eval` does)."""
     _evaluate(
@@ -246,4 +292,5 @@ def all_command(
         top_k=top_k,
         corpus=corpus,
         baselines=baselines,
+        distractors=Distractors(distractors, distractor_count, distractor_seed),
     )

@@ -230,6 +230,11 @@ def markdown(report: EvalReport, command: str) -> str:
         f"({m['cpu']}), load average {m['load average']}; {report.seconds:.0f} s in all.",
         "",
     ]
+    if report.distractors:
+        out += [
+            f"The index also held articles on other subjects, as a newsroom's does: {report.distractors}.",
+            "",
+        ]
     if report.questions:
         out += question_markdown(report.questions, report.corpus_chars)
     if report.claims:

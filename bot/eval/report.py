@@ -131,6 +131,9 @@ class EvalReport(BaseModel):
     baseline_model: str
     articles: int
     corpus_chars: int = Field(default=0, description="Characters of all the articles' original texts.")
+    distractors: str | None = Field(
+        default=None, description="The articles on other subjects the index also held (`--distractors`)."
+    )
     machine: dict[str, str]
     settings: dict[str, object] | None = Field(description="claimbot's settings when run in-process.")
     seconds: float

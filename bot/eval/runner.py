@@ -192,6 +192,7 @@ def evaluate(
     top_k: int = 5,
     settings: dict[str, object] | None = None,
     progress: Progress | None = None,
+    distractors: str | None = None,
 ) -> EvalReport:
     """Run the given data sets and return the whole report."""
     started = time.perf_counter()
@@ -205,6 +206,7 @@ def evaluate(
         baseline_model=suite.baseline_model,
         articles=len(suite.texts),
         corpus_chars=sum(len(t) for t in suite.texts.values()),
+        distractors=distractors,
         machine=machine_info(model),
         settings=settings,
         seconds=0.0,

@@ -199,3 +199,61 @@ def test_cli_unreachable_server_is_an_upstream_error(sets) -> None:  # type: ign
     result = CliRunner().invoke(cli_app, ["eval", "questions", str(sets[0]), "--against", url])
     assert result.exit_code == 5, result.output
     assert f"cannot reach {url}" in " ".join(result.output.split())
+
+
+def _articles_jsonl(path: Path, n: int) -> Path:
+    rows = [
+        {
+            "id": f"lain-{i}",
+            "title": f"Berita lain {i}",
+            "source": "Contoh",
+            "date": "2017-05-0" + str(i % 9 + 1),
+            "text": f"Harga cabai di pasar induk naik {i} persen pekan ini. Pasokan berkurang.\n",
+        }
+        for i in range(n)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_distractor_articles_are_drawn_at_random_and_repeatably(tmp_path: Path) -> None:
+    from bot.eval.cases import sample_articles
+    from vectorstore.errors import BadInputError
+
+    source = _articles_jsonl(tmp_path / "all.jsonl", 20)
+    first, again, other = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    assert sample_articles(source, 5, 7, first) == 5
+    assert sample_articles(source, 5, 7, again) == 5 and first.read_text() == again.read_text()
+    sample_articles(source, 5, 8, other)
+    assert other.read_text() != first.read_text()
+    lines = source.read_text().splitlines()
+    assert all(line in lines for line in first.read_text().splitlines())  # records copied as they are
+    assert sample_articles(source, 50, 0, other) == 20  # fewer than asked: all of them
+    with pytest.raises(BadInputError, match="cannot read"):
+        sample_articles(tmp_path / "missing.jsonl", 5, 0, other)
+    (tmp_path / "empty.jsonl").write_text("\n")
+    with pytest.raises(BadInputError, match="holds no articles"):
+        sample_articles(tmp_path / "empty.jsonl", 5, 0, other)
+
+
+@pytest.mark.slow
+def test_cli_evaluates_among_distractor_articles(tmp_path: Path) -> None:
+    from tests.conftest import SEEDS
+
+    questions = _subset(TEST_DATA / "questions.jsonl", {"q01", "q57"}, tmp_path / "q.jsonl")
+    pool = _articles_jsonl(tmp_path / "pool.jsonl", 6)
+    out = tmp_path / "out"
+    args = ["eval", "questions", str(questions), "--corpus", str(SEEDS), "--no-baselines", "--out", str(out)]
+    env = {"CLAIMBOT_DATA_DIR": str(tmp_path / "unused")}
+    extra = ["--distractors", str(pool), "--distractor-count", "2", "--distractor-seed", "3"]
+    result = CliRunner().invoke(cli_app, [*args, *extra], env=env)
+    assert result.exit_code == 0, result.output
+    report = EvalReport.model_validate_json((out / "report.json").read_text())
+    assert report.articles == 5 + 2
+    assert report.distractors == f"2 drawn at random from {pool} (seed 3)"
+    assert "also held articles on other subjects" in (out / "summary.md").read_text()
+
+    alone = CliRunner().invoke(
+        cli_app, ["eval", "questions", str(questions), "--distractors", str(pool)], env=env
+    )
+    assert alone.exit_code == 2 and "--distractors needs --corpus" in " ".join(alone.output.split())
