@@ -56,9 +56,14 @@ def stem(word: str) -> str:
     return word
 
 
+def _words(text: str) -> list[str]:
+    """The lower-cased words of `text`, English possessive endings dropped."""
+    return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words of `text` (stop words and possessive endings dropped)."""
-    return [stem(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower())) if w not in _STOP]
+    return [stem(w) for w in _words(text) if w not in _STOP]
 
 
 # A capitalised word, hyphenated parts included ("Bangsa-Bangsa"); all-capital words are acronyms
@@ -164,7 +169,7 @@ class BM25:
         an English word, the Indonesian words it may stand for (`vectorstore.glossary`)."""
         out: list[tuple[str, ...]] = []
         seen: set[str] = set()
-        for word in _WORD.findall(_POSSESSIVE.sub("", query.lower())):
+        for word in _words(query):
             if word in _STOP or stem(word) in seen:
                 continue
             primary = stem(word)

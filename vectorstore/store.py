@@ -99,9 +99,8 @@ class ChromaStore:
         self.lex_chunks = BM25()
         self._records: dict[str, ArticleRecord] = {}
         self._revision = -1
-        # Running sum of sentence vectors: its direction is what the whole corpus is about; and the
-        # same sum per article, for what a group of articles is about (see `topic_direction`).
-        self._vec_sum = np.zeros(dim, dtype=np.float64)
+        # Sum of each ready article's sentence vectors: the direction of a group's sums is what those
+        # articles are about, of all of them what the corpus is about (see `topic_direction`).
         self._article_sums: dict[str, NDArray[np.float64]] = {}
         # One writer at a time per process; readers see whole swaps of the derived indexes.
         self._write_lock = threading.RLock()
@@ -172,23 +171,20 @@ class ChromaStore:
         records = {r.article_id: r for r in self._read_records()}
         lex_s, lex_c = BM25(), BM25()
         ready = {k: r.content_hash for k, r in records.items()}
-        vec_sum = np.zeros(self.dim, dtype=np.float64)
         sums: dict[str, NDArray[np.float64]] = {}
         for ids, docs, metas, vecs in self._pages(self.sentences, ["documents", "metadatas", "embeddings"]):
-            for doc_id, doc, meta, vec in zip(ids, docs, metas, vecs, strict=True):
+            rows = np.asarray(vecs, dtype=np.float64)
+            for i, (doc_id, doc, meta) in enumerate(zip(ids, docs, metas, strict=True)):
                 aid = str(meta["article_id"])
                 if ready.get(aid) == meta["hash"]:
                     lex_s.add(doc_id, aid, doc)
-                    row = np.asarray(vec, dtype=np.float64)
-                    sums[aid] = sums[aid] + row if aid in sums else row
-            if len(ids):
-                vec_sum += np.asarray(vecs, dtype=np.float64).sum(axis=0)
+                    sums[aid] = sums[aid] + rows[i] if aid in sums else rows[i]
         for ids, docs, metas, _ in self._pages(self.chunks, ["documents", "metadatas"]):
             for doc_id, doc, meta in zip(ids, docs, metas, strict=True):
                 if ready.get(str(meta["article_id"])) == meta["hash"]:
                     lex_c.add(doc_id, str(meta["article_id"]), doc)
         self._records, self.lex_sentences, self.lex_chunks = records, lex_s, lex_c
-        self._vec_sum, self._article_sums = vec_sum, sums
+        self._article_sums = sums
         self._revision = rev
 
     def _pages(
@@ -211,24 +207,10 @@ class ChromaStore:
         newsroom's index of thousands of articles on everything, the corpus mean is general news, and
         removing it would leave Kim and Putin in every score.
         """
-        if article_ids is not None:
-            held = [self._article_sums[a] for a in dict.fromkeys(article_ids) if a in self._article_sums]
-            if held:
-                total = np.sum(held, axis=0)
-                norm = float(np.linalg.norm(total))
-                if norm:
-                    return (total / norm).astype(np.float32)
-        norm = float(np.linalg.norm(self._vec_sum))
-        if norm == 0.0:
-            return None
-        return (self._vec_sum / norm).astype(np.float32)
-
-    def _old_vector_sum(self, article_id: str) -> NDArray[np.float64]:
-        got = self.sentences.get(where={"article_id": article_id}, include=["embeddings"])
-        vecs = got.get("embeddings")
-        if vecs is None or len(vecs) == 0:
-            return np.zeros(self.dim, dtype=np.float64)
-        return np.asarray(vecs, dtype=np.float64).sum(axis=0)
+        sums = self._article_sums
+        held = [sums[a] for a in dict.fromkeys(article_ids) if a in sums] if article_ids is not None else []
+        near = _unit_sum(held)
+        return near if near is not None else _unit_sum(list(sums.values()))
 
     def _read_records(self, state: str = "ready") -> list[ArticleRecord]:
         got = self.articles.get(where={"state": state}, include=["metadatas"])
@@ -289,10 +271,8 @@ class ChromaStore:
             documents=[article.text],
             metadatas=[_article_meta(article, "pending")],
         )
-        self._vec_sum -= self._old_vector_sum(aid)
         self._article_sums.pop(aid, None)
         self._delete_parts(aid)
-        self._vec_sum += sentence_vecs.astype(np.float64).sum(axis=0)
         common = {
             "article_id": aid,
             "hash": article.content_hash,
@@ -365,7 +345,6 @@ class ChromaStore:
         if not got["ids"]:
             return False
         self.articles.update(ids=[article_id], metadatas=[{"state": "pending"}])
-        self._vec_sum -= self._old_vector_sum(article_id)
         self._article_sums.pop(article_id, None)
         self._delete_parts(article_id)
         self.articles.delete(ids=[article_id])
@@ -506,6 +485,15 @@ def _article_meta(article: Article, state: str) -> dict[str, Any]:
         "n_chunks": len(article.chunks),
         "chars": len(article.text),
     }
+
+
+def _unit_sum(vectors: Sequence[NDArray[np.float64]]) -> NDArray[np.float32] | None:
+    """The direction of the sum of `vectors`; None when there are none or they cancel out."""
+    if not vectors:
+        return None
+    total = np.sum(vectors, axis=0)
+    norm = float(np.linalg.norm(total))
+    return (total / norm).astype(np.float32) if norm else None
 
 
 def _record(article_id: str, meta: dict[str, Any]) -> ArticleRecord:

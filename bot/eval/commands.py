@@ -70,9 +70,9 @@ DistractorSeedOpt = Annotated[int, typer.Option("--distractor-seed", help="Seed 
 class Distractors:
     """Articles on other subjects added to the evaluated index: `count` drawn from `path` with `seed`."""
 
-    path: Path | None = None
-    count: int = 300
-    seed: int = 0
+    path: Path | None
+    count: int
+    seed: int
 
 
 @contextmanager
