@@ -484,7 +484,7 @@ class ClaimChecker:
         # sentence that speaks to it (`best_clause`). Scoring sentences by their best part as well put
         # quotation-and-attribution sentences in the few candidate places and cost two claims.
         found = self.searcher.search(
-            request.claim, top_k=CANDIDATES, filters=request.filters, by_clause=False
+            request.claim, top_k=CANDIDATES, filters=request.filters, as_question=False
         )
         variant = other_means_query(request.claim)
         if variant is None:
@@ -493,7 +493,7 @@ class ClaimChecker:
         # says the same thing with one thing changed. It can only refute (see `judge_candidates`).
         merged = {(p.article_id, p.start, p.end): p for p in found}
         for p in self.searcher.search(
-            variant, top_k=CANDIDATES // 2, filters=request.filters, by_clause=False
+            variant, top_k=CANDIDATES // 2, filters=request.filters, as_question=False
         ):
             key = (p.article_id, p.start, p.end)
             if means(p.text) and (key not in merged or merged[key].score < p.score):

@@ -105,6 +105,14 @@ class RetrievalSettings(BaseSettings):
         le=1,
         description="How much BM25 coverage (sentence + chunk) lifts the dense score.",
     )
+    lexical_relative_floor: float = Field(
+        default=0.15,
+        gt=0,
+        le=1,
+        description="For a question, BM25 coverage counts relative to the best-covering sentence (or "
+        "chunk) in the index, but never relative to less than this share of the question's words; "
+        "1 reads it as plain coverage.",
+    )
     clause_discount: float = Field(
         default=0.05,
         ge=0,

@@ -109,19 +109,21 @@ class HybridSearcher:
         self.settings = settings
 
     def search(
-        self, query: str, *, top_k: int = 5, filters: Filters | None = None, by_clause: bool = True
+        self, query: str, *, top_k: int = 5, filters: Filters | None = None, as_question: bool = True
     ) -> list[Passage]:
         """The `top_k` best passages, at most `per_article` per article while others remain."""
-        ranked = self.rank(query, filters=filters, by_clause=by_clause)
+        ranked = self.rank(query, filters=filters, as_question=as_question)
         return diversify(
             ranked, top_k=top_k, per_article=self.settings.per_article, redundancy=self.settings.redundancy
         )
 
-    def rank(self, query: str, *, filters: Filters | None = None, by_clause: bool = True) -> list[Passage]:
+    def rank(self, query: str, *, filters: Filters | None = None, as_question: bool = True) -> list[Passage]:
         """Every candidate passage, scored and sorted best first.
 
-        With `by_clause`, a long sentence is as close to the query as its best part
-        (`_score_clauses`): right for a question, which asks about one thing a sentence says.
+        `as_question` reads the query as a question, which asks about one thing a sentence says, in
+        words other than the sentence's: a long sentence is as close to it as its best part
+        (`_score_clauses`), and BM25 is read against the best match in the index (`_lexical_lift`).
+        A claim (`as_question=False`) is a whole statement, matched as one.
 
         A passage is one sentence, or a sentence that leans back (`leans_back`) together with the one
         before it, which is how such a sentence is always quoted: "Ia didampingi oleh ... Li
@@ -151,6 +153,7 @@ class HybridSearcher:
         lex_s = {sid: sc / bm_max for sid, sc in store.lex_sentences.search(query, s.candidates, allowed)}
         bmc_max = store.lex_chunks.max_score(query) or 1.0
         lex_c = {cid: sc / bmc_max for cid, sc in store.lex_chunks.search(query, s.candidates, allowed)}
+        lift = (self._lexical_lift(lex_s), self._lexical_lift(lex_c)) if as_question else (1.0, 1.0)
         missing_chunks = [cid for cid in lex_c if cid not in chunk_meta]
         for cid, (meta, _, _) in store.fetch(store.chunks, missing_chunks).items():
             chunk_meta[cid] = meta
@@ -182,7 +185,7 @@ class HybridSearcher:
                     ctx = max(ctx, chunk_cos.get(cid, floor))
                     lexc = max(lexc, lex_c.get(cid, 0.0))
             cand.context, cand.lex_chunk = ctx, lexc
-        if by_clause:
+        if as_question:
             self._score_clauses(cands, sim)
 
         out = []
@@ -207,13 +210,13 @@ class HybridSearcher:
                 clause=max(prev.clause, cand.clause),
                 vector=cand.vector,
             )
-            out.append(self._passage(joint, records[cand.article_id], sentences=2, sim=sim))
+            out.append(self._passage(joint, records[cand.article_id], sentences=2, sim=sim, lift=lift))
             paired.add(cand.sid)
         for c in cands.values():
             rec = records.get(c.article_id)
             if rec is None or c.sid in paired or not quotable(c.text, rec.title):
                 continue
-            out.append(self._passage(c, rec, sentences=1, sim=sim))
+            out.append(self._passage(c, rec, sentences=1, sim=sim, lift=lift))
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
 
@@ -243,10 +246,27 @@ class HybridSearcher:
                 out.append((prev, cand))
         return out
 
-    def _passage(self, c: _Candidate, rec: ArticleRecord, *, sentences: int, sim: _Centred) -> Passage:
+    def _lexical_lift(self, coverage: dict[str, float]) -> float:
+        """What BM25 coverage is multiplied by in a question's scores: 1 / the best coverage in the
+        index, but at most 1 / `lexical_relative_floor`.
+
+        A question is worded unlike its answer, so even the sentence that answers it often holds a
+        fifth of its words ("justify possible joint drills" against "... Shoigu mengenai kemungkinan
+        latihan militer bersama"); read as plain coverage that is noise beside the dense score. Read
+        against the best match it says: no sentence shares more of the question. The floor keeps a
+        question whose words barely match anything (English against Indonesian text) from lifting
+        that noise.
+        """
+        best = max(coverage.values(), default=0.0)
+        return 1.0 / max(best, self.settings.lexical_relative_floor)
+
+    def _passage(
+        self, c: _Candidate, rec: ArticleRecord, *, sentences: int, sim: _Centred, lift: tuple[float, float]
+    ) -> Passage:
         lexical = 0.5 * c.lex_sentence + 0.5 * c.lex_chunk
+        lifted = 0.5 * min(1.0, c.lex_sentence * lift[0]) + 0.5 * min(1.0, c.lex_chunk * lift[1])
         dense = max(c.dense, c.clause)
-        score = fuse(calibrate(dense), calibrate(c.context), lexical, self.settings)
+        score = fuse(calibrate(dense), calibrate(c.context), lifted, self.settings)
         passage = Passage(
             article_id=c.article_id,
             sentence_index=c.index,

@@ -216,7 +216,7 @@ def _centred_cos(a: np.ndarray, b: np.ndarray, topic: np.ndarray) -> float:
 def test_a_long_sentence_is_as_close_to_a_question_as_its_best_part(seeded, e5) -> None:  # type: ignore[no-untyped-def]
     query = "How interested is the North Korean leader in rocket engineering?"
     by_part = {(p.article_id, p.start): p for p in seeded.searcher.rank(query)}
-    whole = {(p.article_id, p.start): p for p in seeded.searcher.rank(query, by_clause=False)}
+    whole = {(p.article_id, p.start): p for p in seeded.searcher.rank(query, as_question=False)}
     key, passage = next((k, p) for k, p in by_part.items() if "minat yang besar pada teknik roket" in p.text)
     part = "Pemimpin RRDK menunjukkan minat yang besar pada teknik roket"
     stored = seeded.store.clauses.get(where={"article_id": key[0]}, include=["documents"])["documents"]
@@ -287,3 +287,39 @@ def test_unrelated_articles_leave_a_questions_scores_unchanged(seeded, tmp_path,
     alone, among = top(seeded), top(mixed)
     assert [k[:2] for k in among] == [k[:2] for k in alone]
     assert np.allclose([k[2:] for k in among], [k[2:] for k in alone], atol=1e-5)
+
+
+def test_a_question_reads_bm25_against_the_best_match_in_the_index(seeded) -> None:  # type: ignore[no-untyped-def]
+    """The answer shares only a sixth of this question's words, and still more than any other sentence:
+    read against the best match it gets full lexical credit and a place in the top 5; read as plain
+    coverage it sat 18th. `Passage.lexical` stays plain coverage (answerability reads it), and a claim
+    is scored as before."""
+    from vectorstore.search import HybridSearcher
+
+    query = "How did Russia's defence minister justify possible joint drills with North Korea?"
+    as_coverage = seeded.searcher.settings.model_copy(update={"lexical_relative_floor": 1.0})
+    plain = HybridSearcher(seeded.store, seeded.embeddings, as_coverage)
+    relative = {(p.article_id, p.start, p.end): p for p in seeded.searcher.rank(query)}
+    coverage = {(p.article_id, p.start, p.end): p for p in plain.rank(query)}
+    assert relative.keys() == coverage.keys()
+    best = max(relative, key=lambda k: relative[k].lexical)
+    assert "tetangga" in relative[best].text and "Shoigu" in relative[best].text
+    assert relative[best].lexical == coverage[best].lexical < 0.2
+    assert relative[best].score > coverage[best].score
+    for key, p in relative.items():
+        assert p.lexical == coverage[key].lexical and p.dense == coverage[key].dense
+        assert (p.score > coverage[key].score) == (p.lexical > 0)
+    searchers = (seeded.searcher, plain)
+    top5 = [{(p.article_id, p.start, p.end) for p in s.search(query, top_k=5)} for s in searchers]
+    assert best in top5[0] and best not in top5[1]
+
+    claim = "Shoigu said Russia and North Korea might hold joint military drills."
+    as_claim = [(p.article_id, p.start, p.score) for p in seeded.searcher.rank(claim, as_question=False)]
+    assert as_claim == [(p.article_id, p.start, p.score) for p in plain.rank(claim, as_question=False)]
+
+
+def test_the_lexical_lift_is_capped_by_the_floor(seeded) -> None:  # type: ignore[no-untyped-def]
+    floor = seeded.searcher.settings.lexical_relative_floor
+    lift = seeded.searcher._lexical_lift
+    assert lift({"a": 0.4, "b": 0.1}) == pytest.approx(2.5)
+    assert lift({"a": floor / 2}) == lift({}) == pytest.approx(1 / floor)
