@@ -37,17 +37,17 @@ class AnswerSettings(BaseSettings):
         description="BM25 coverage of the question by the best passage that counts as evidence on its own.",
     )
     relative_cutoff: float = Field(
-        default=0.6,
+        default=0.7,
         ge=0,
         le=1,
         description="Quotes scoring below this share of the best quote's score are left out of the answer.",
     )
     quote_floor: float = Field(
-        default=0.35,
+        default=0.45,
         ge=0,
         le=1,
-        description="A quote scoring at least this (the relevance a quote needs to decide a claim) is kept "
-        "whatever the best quote's score.",
+        description="A quote scoring at least this is kept whatever the best quote's score, so one very "
+        "close match does not push out the rest.",
     )
 
 
