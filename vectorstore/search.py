@@ -4,7 +4,9 @@ Why three signals: a sentence on its own often lacks the words of the question (
 menyebutnya berita palsu" does not say what was called fake), its chunk carries that context; BM25
 catches names, numbers and Indonesian wording the small encoder blurs. Scores are kept on an absolute
 scale (calibrated cosine, coverage-normalised BM25) rather than fused by rank, so a weak best match
-stays weak and the answer layer can abstain. A long sentence that says two things (a quotation and
+stays weak and the answer layer can abstain. For a question, BM25 coverage is read against the best
+match in the index, within a bound (`HybridSearcher._lexical_lift`); `Passage.lexical` stays plain
+coverage. A long sentence that says two things (a quotation and
 who said it) is also scored by its best part (`clause_spans`), since one vector averages both.
 """
 
