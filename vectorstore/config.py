@@ -63,6 +63,12 @@ class EmbeddingSettings(BaseSettings):
     embedding_threads: int | None = Field(
         default=None, ge=1, le=256, description="CPU threads for the encoder (default: all cores)."
     )
+    embedding_cache_dir: Path | None = Field(
+        default=None,
+        description="A folder where computed embeddings are kept and reused across runs (keyed by model, "
+        "query or passage, and text). Off by default; evaluation and training runs that embed the same "
+        "corpora again set it.",
+    )
 
 
 class IngestSettings(BaseSettings):

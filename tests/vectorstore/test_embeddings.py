@@ -68,3 +68,32 @@ def test_sentence_transformers_needs_a_model_name() -> None:
 def test_unknown_sentence_transformers_model_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BadInputError, match="cannot load"):
         SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))
+
+
+def test_the_disk_cache_returns_the_same_vectors_without_encoding_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = make_embeddings(EmbeddingSettings(embedding_cache_dir=tmp_path / "cache"))
+    assert first.cache is not None
+    computed = first.embed_array([DENIAL, WEATHER])
+    query = first.embed_array([DENIAL], is_query=True)
+
+    second = make_embeddings(EmbeddingSettings(embedding_cache_dir=tmp_path / "cache"))
+    encoded: list[str] = []
+    real_encode = second._encode
+
+    def counting(texts: list[str], *, is_query: bool):  # type: ignore[no-untyped-def]
+        encoded.extend(texts)
+        return real_encode(texts, is_query=is_query)
+
+    second._encode = counting  # type: ignore[method-assign]
+    seen: list[int] = []
+    again = second.embed_array([WEATHER, "Teks baru.", DENIAL], progress=seen.append)
+    assert encoded == ["Teks baru."]  # only the text the cache lacked was encoded
+    assert np.array_equal(again[0], computed[1]) and np.array_equal(again[2], computed[0])
+    assert sum(seen) == 3
+    # A query is cached apart from the same text as a passage.
+    assert np.array_equal(second.embed_array([DENIAL], is_query=True), query)
+    assert encoded == ["Teks baru."]
+
+
+def test_the_cache_is_off_unless_a_folder_is_set() -> None:
+    assert EmbeddingSettings().embedding_cache_dir is None
