@@ -559,23 +559,3 @@ class ClaimChecker:
             evidence=evidence,
         )
 
-
-_CHECK_PREFIX = re.compile(
-    r"^\s*(?:(?:please\s+)?(?:fact[- ]?check|check|verify|cek|periksa|verifikasi)\s*[:：-]\s*"
-    r"|is\s+it\s+(?:true|correct|right)\s+(?:that\s+)?"
-    r"|(?:apakah\s+)?benar(?:kah)?\s+(?:bahwa\s+)?"
-    r"|apakah\s+benar\s+(?:bahwa\s+)?)",
-    re.IGNORECASE,
-)
-
-
-def claim_in_message(text: str) -> str | None:
-    """The claim when a chat message asks for one to be checked ("is it true that ...?", "cek: ...",
-    "benarkah ...?"), else None."""
-    match = _CHECK_PREFIX.match(text)
-    if not match:
-        return None
-    claim = text[match.end() :].strip().rstrip("?？").strip()
-    if not claim:
-        return None
-    return claim[0].upper() + claim[1:]

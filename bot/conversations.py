@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.answerability import name_candidates
-from bot.check import claim_in_message
+from bot.chat_intent import claim_in_message
 from bot.models import (
     MAX_EVIDENCE,
     MAX_QUESTION_CHARS,

@@ -17,7 +17,6 @@ from bot.check import (
     Judged,
     _earlier_year,
     _without_source,
-    claim_in_message,
     clause_polarity_mismatch,
     core_text,
     decide,
@@ -61,24 +60,6 @@ def _judged(
     scores = StanceScores(**probs, head="monolingual", signals=signals or [])
     weight = score * prob if stance != "neutral" else 0.0
     return Judged(passage, scores, frame(text), stance, weight)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("message", "claim"),
-    [
-        ("is it true that Kim flew to Russia?", "Kim flew to Russia"),
-        ("Is it true Kim met Putin in 2019?", "Kim met Putin in 2019"),
-        ("cek: Kim naik pesawat ke Rusia", "Kim naik pesawat ke Rusia"),
-        ("Fact-check: North Korea supplied weapons", "North Korea supplied weapons"),
-        ("benarkah Kim bertemu Putin di Moskow?", "Kim bertemu Putin di Moskow"),
-        ("apakah benar bahwa rudal jatuh di Laut Timur?", "Rudal jatuh di Laut Timur"),
-        ("who denied arms transfers?", None),
-        ("check", None),
-        ("cek:   ", None),
-    ],
-)
-def test_a_chat_message_that_asks_for_a_check(message: str, claim: str | None) -> None:
-    assert claim_in_message(message) == claim
 
 
 def test_framing_tells_accusations_denials_and_plans_apart() -> None:
