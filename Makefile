@@ -66,7 +66,7 @@ eval-scale: install
 		--out reports/eval-scale --summary docs/eval/scale $(EVAL_ARGS)
 
 docs: install
-	$(BIN)/python -m bot.settings_doc README.md
+	$(BIN)/python -m bot.settings_doc docs/configuration.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

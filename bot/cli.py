@@ -361,7 +361,7 @@ def serve(
 
 @app.command()
 def config(
-    markdown: Annotated[bool, typer.Option(help="Print the README's configuration table.")] = False,
+    markdown: Annotated[bool, typer.Option(help="Print every setting as one Markdown table.")] = False,
 ) -> None:
     """Show the settings (environment variables CLAIMBOT_*) and their current values."""
     from bot.settings_doc import settings_rows, settings_table_markdown

@@ -1,6 +1,8 @@
-"""The README's configuration table, generated from `Settings` so the two cannot drift apart.
+"""The configuration reference (docs/configuration.md), generated from `Settings` so the two cannot drift.
 
-`claimbot config --markdown` prints it; a test checks the README holds exactly this table.
+`make docs` (`python -m bot.settings_doc docs/configuration.md`) writes the file; `claimbot config
+--markdown` prints its one-table form; a test fails when the file is not what this module generates.
+Everything is read from the root `Settings` object, so it does not matter which module a group lives in.
 """
 
 from __future__ import annotations
@@ -13,8 +15,20 @@ from pydantic import BaseModel, SecretStr
 
 from bot.settings import Settings
 
-BEGIN = "<!-- settings:begin -->"
-END = "<!-- settings:end -->"
+DEFAULT_PATH = Path("docs/configuration.md")
+
+HEADER = """\
+# Configuration
+
+<!-- Generated from bot/settings.py (`Settings`) by `make docs`; do not edit by hand:
+     tests/bot/test_settings.py fails when this file is not what the code generates. -->
+
+Every setting is an environment variable with the prefix `CLAIMBOT_`, read when a process starts
+(`claimbot serve`, `claimbot ask`...). `claimbot config` prints the current values (keys and tokens
+as `***`); an invalid value stops the process with a message naming the setting. Settings are grouped
+by concern below; each description says what the setting does and, for a tuning value, how it was
+chosen.
+"""
 
 
 def _type_name(annotation: Any) -> str:
@@ -28,12 +42,20 @@ def _default_cell(default: Any) -> str:
     return "(empty)" if default == "" else f"`{default}`"
 
 
-def settings_rows(settings: Settings | None = None) -> list[tuple[str, str, str, str, str, str]]:
-    """(env var, group, type, default, description, current value) for every setting."""
-    rows = []
+def _groups() -> list[tuple[str, type[BaseModel], str]]:
+    """(name, class, description) of every settings group of the root object, in declaration order."""
+    groups = []
     for group_name, group_field in Settings.model_fields.items():
         group_cls = group_field.annotation
         assert isinstance(group_cls, type) and issubclass(group_cls, BaseModel)  # every group is a model
+        groups.append((group_name, group_cls, group_field.description or ""))
+    return groups
+
+
+def settings_rows(settings: Settings | None = None) -> list[tuple[str, str, str, str, str, str]]:
+    """(env var, group, type, default, description, current value) for every setting."""
+    rows = []
+    for group_name, group_cls, _ in _groups():
         current_group = getattr(settings, group_name) if settings is not None else None
         for name, f in group_cls.model_fields.items():
             default = f.default
@@ -53,7 +75,7 @@ def settings_rows(settings: Settings | None = None) -> list[tuple[str, str, str,
 
 
 def settings_table_markdown() -> str:
-    """The Markdown table for the README (between the settings markers)."""
+    """Every setting in one Markdown table (`claimbot config --markdown`)."""
     lines = [
         "| variable | group | type | default | what it does |",
         "|---|---|---|---|---|",
@@ -63,13 +85,26 @@ def settings_table_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_readme(path: Path) -> None:
-    """Replace the table between the settings markers of `path` with the generated one."""
-    text = path.read_text(encoding="utf-8")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{settings_table_markdown()}{END}{tail}", encoding="utf-8")
+def configuration_markdown() -> str:
+    """The whole of docs/configuration.md: the header, then one section and table per settings group."""
+    rows = settings_rows()
+    parts = [HEADER]
+    for group_name, group_cls, description in _groups():
+        doc = (group_cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        parts.append(f"\n## {group_name}: {description.rstrip('.')}\n")
+        if doc and doc.rstrip(".") != description.rstrip("."):  # say it once
+            parts.append(f"\n{doc}\n")
+        parts.append("\n| variable | type | default | what it does |\n|---|---|---|---|\n")
+        for env, group, typ, default, desc, _ in rows:
+            if group == group_name:
+                parts.append(f"| `{env}` | `{typ}` | {default} | {desc} |\n")
+    return "".join(parts)
+
+
+def write_configuration(path: Path = DEFAULT_PATH) -> None:
+    """Write the generated configuration reference to `path`."""
+    path.write_text(configuration_markdown(), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    write_readme(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    write_configuration(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH)

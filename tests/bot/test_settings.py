@@ -1,4 +1,4 @@
-"""The one settings object and the README's configuration table generated from it."""
+"""The one settings object and the configuration reference (docs/configuration.md) generated from it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.settings_doc import BEGIN, END, settings_rows, settings_table_markdown
+from bot.settings_doc import configuration_markdown, settings_rows, settings_table_markdown
 from tests.conftest import ROOT
 
 
@@ -27,12 +27,18 @@ def test_every_setting_is_described_and_has_a_default() -> None:
         assert desc, f"{env} has no description"
 
 
-def test_readme_table_is_the_generated_one() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    inside = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
-    assert inside == settings_table_markdown(), (
-        "run: claimbot config --markdown, and paste it into the README"
-    )
+def test_configuration_doc_is_the_generated_one() -> None:
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert doc == configuration_markdown(), "docs/configuration.md is out of date: run make docs"
+
+
+def test_configuration_doc_and_table_name_every_setting_once() -> None:
+    variables = [row[0] for row in settings_rows()]
+    doc, table = configuration_markdown(), settings_table_markdown()
+    for env in variables:
+        assert doc.count(f"| `{env}` |") == 1, env
+        assert table.count(f"| `{env}` |") == 1, env
+    assert doc.count("\n| `CLAIMBOT_") == table.count("\n| `CLAIMBOT_") == len(variables)
 
 
 def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
