@@ -58,7 +58,7 @@ def citation_precision(cited: Sequence[Sequence[Span]], gold: Sequence[Sequence[
     return hits / total if total else None
 
 
-def _inside(span: Span, gold: Sequence[Span]) -> int:
+def characters_inside(span: Span, gold: Sequence[Span]) -> int:
     """Characters of `span` that lie inside at least one gold span (overlapping gold counted once)."""
     cuts = sorted((max(span[1], g[1]), min(span[2], g[2])) for g in gold if overlaps(span, g))
     total, reached = 0, span[1]
@@ -79,7 +79,7 @@ def character_precision(cited: Sequence[Sequence[Span]], gold: Sequence[Sequence
     for spans, golds in zip(cited, gold, strict=True):
         for s in spans:
             total += s[2] - s[1]
-            inside += _inside(s, golds)
+            inside += characters_inside(s, golds)
     return inside / total if total else None
 
 
@@ -178,4 +178,40 @@ def evidence_hit(evidence: Sequence[Sequence[Span]], gold: Sequence[Sequence[Spa
         float(first_hit_rank(spans, golds) is not None)
         for spans, golds in zip(evidence, gold, strict=True)
         if golds
+    )
+
+
+DECISIVE = ("supported", "refuted", "mixed")
+"""Verdicts that tell the reader what to believe (not_enough_evidence does not)."""
+
+
+def decisive_wrong(gold: Sequence[str], predicted: Sequence[str]) -> float | None:
+    """Share of cases given a decisive verdict (supported, refuted, mixed) other than the gold label:
+    the worst failure of a fact-checking tool."""
+    return mean(float(p in DECISIVE and p != g) for g, p in zip(gold, predicted, strict=True))
+
+
+Bin = tuple[float, float, int, float | None, float | None]
+"""(low, high, count, mean confidence, accuracy) of one confidence bin."""
+
+
+def reliability(confidence: Sequence[float], correct: Sequence[bool], bins: int = 10) -> list[Bin]:
+    """The reliability table: `bins` equal-width confidence bins [0, 0.1), ... [0.9, 1.0] (1.0 in the
+    last), each with its count, mean confidence and accuracy (None for an empty bin)."""
+    members: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
+    for c, ok in zip(confidence, correct, strict=True):
+        members[min(int(min(max(c, 0.0), 1.0) * bins), bins - 1)].append((c, ok))
+    return [
+        (b / bins, (b + 1) / bins, len(m), mean(c for c, _ in m), mean(float(ok) for _, ok in m))
+        for b, m in enumerate(members)
+    ]
+
+
+def expected_calibration_error(table: Sequence[Bin]) -> float | None:
+    """Sum over the bins of (share of cases in the bin) * |accuracy - mean confidence|."""
+    total = sum(b[2] for b in table)
+    if not total:
+        return None
+    return sum(
+        n / total * abs(acc - conf) for _, _, n, conf, acc in table if conf is not None and acc is not None
     )

@@ -88,7 +88,7 @@ def claim_rows(section: ClaimsSection) -> list[Row]:
     ]
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return lines
@@ -109,7 +109,9 @@ def question_markdown(section: QuestionsSection, corpus_chars: int = 0) -> list[
         "span in the same article.",
         "",
     ]
-    out += _table(["figure", *(s.key for s in section.systems)], [[n, *v] for n, v in question_rows(section)])
+    out += md_table(
+        ["figure", *(s.key for s in section.systems)], [[n, *v] for n, v in question_rows(section)]
+    )
     out += ["", "Systems:", ""] + [f"- `{s.key}`: {s.title}" for s in section.systems]
     out += [
         "",
@@ -160,7 +162,7 @@ def question_markdown(section: QuestionsSection, corpus_chars: int = 0) -> list[
                 ]
             )
     k = section.top_k
-    out += _table(
+    out += md_table(
         ["system", "lang", "cases", f"hit@{k}", "MRR", "citation precision", "abstention recall"], rows
     )
     out += ["", "![hit rate by language](languages.png)", "", "![latency by system](latency.png)", ""]
@@ -180,7 +182,9 @@ def claim_markdown(section: ClaimsSection) -> list[str]:
         "retrieve for the claim's text and give no verdict: only their evidence is scored.",
         "",
     ]
-    out += _table(["figure", *(s.key for s in section.systems)], [[n_, *v] for n_, v in claim_rows(section)])
+    out += md_table(
+        ["figure", *(s.key for s in section.systems)], [[n_, *v] for n_, v in claim_rows(section)]
+    )
     out += [
         "",
         f"For reference, always answering `{ref.label}` (the most frequent label) scores accuracy "
@@ -191,14 +195,14 @@ def claim_markdown(section: ClaimsSection) -> list[str]:
         if s.verdicts and s.overall.confusion:
             out += [f"Confusion matrix of `{s.key}` (rows: gold label, columns: verdict):", ""]
             rows = [[g, *(str(s.overall.confusion[g][p]) for p in LABELS)] for g in LABELS]
-            out += _table(["gold \\ verdict", *LABELS], rows)
+            out += md_table(["gold \\ verdict", *LABELS], rows)
             f1 = ", ".join(f"{lab} {v:.2f}" for lab, v in s.overall.f1.items())
             out += ["", f"F1 per label: {f1}.", ""]
             per_lang = [
                 [lang, str(f.cases), fmt(f.accuracy), fmt(f.macro_f1), fmt(f.evidence_hit)]
                 for lang, f in s.per_language.items()
             ]
-            out += [*_table(["lang", "claims", "accuracy", "macro-F1", "evidence hit"], per_lang), ""]
+            out += [*md_table(["lang", "claims", "accuracy", "macro-F1", "evidence hit"], per_lang), ""]
     out += ["![claim figures](claims.png)", ""]
     return out
 

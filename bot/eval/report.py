@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from bot.eval.bootstrap import Interval
 from bot.eval.systems import Quote
 
 
@@ -29,6 +30,7 @@ class CaseRun(BaseModel):
     quotes: list[ScoredQuote]
     abstained: bool = False
     verdict: str | None = None
+    confidence: float | None = Field(default=None, description="The verdict's confidence (claim checkers).")
     hit_rank: int | None = Field(default=None, description="1-based rank of the first quote that hits.")
     coverage: float | None = Field(default=None, description="Share of gold quotes hit (None: no gold).")
     chars_to_gold: int | None = Field(default=None, description="Characters read before the first gold text.")
@@ -61,8 +63,34 @@ class QuestionFigures(BaseModel):
     quotes_per_answer: float | None = Field(description="Mean number of quotes on answerable questions.")
     quote_chars: float | None = Field(description="Mean length of a cited quote, characters.")
     abstention_precision: float | None = Field(description="None for systems that never abstain.")
-    abstention_recall: float | None = Field(description="None for systems that never abstain.")
+    abstention_recall: float | None = Field(
+        description="Share of unanswerable questions refused; None for systems that never abstain."
+    )
+    refused_answerable: float | None = Field(
+        default=None,
+        description="Share of answerable questions refused; None for systems that never abstain.",
+    )
     latency: dict[str, Latency] = Field(description="By case type (answerable, unanswerable) and all.")
+
+
+class ReliabilityBin(BaseModel):
+    """Verdicts whose confidence fell in [low, high): how many, how confident, how often right."""
+
+    low: float
+    high: float
+    count: int
+    confidence: float | None = Field(description="Mean confidence of the verdicts in the bin.")
+    accuracy: float | None = Field(description="Share of those verdicts that are right.")
+
+
+class Calibration(BaseModel):
+    """Confidence against accuracy: the reliability table and the expected calibration error."""
+
+    bins: list[ReliabilityBin]
+    ece: float | None = Field(
+        description="Expected calibration error: mean over bins, weighted by count, of |accuracy - "
+        "mean confidence|."
+    )
 
 
 class ClaimFigures(BaseModel):
@@ -80,6 +108,13 @@ class ClaimFigures(BaseModel):
     macro_f1: float | None = None
     f1: dict[str, float] = Field(default_factory=dict, description="F1 per label.")
     confusion: dict[str, dict[str, int]] | None = Field(default=None, description="counts[gold][predicted]")
+    decisive_wrong: float | None = Field(
+        default=None,
+        description="Share of claims given supported, refuted or mixed when the gold label is another.",
+    )
+    calibration: Calibration | None = Field(
+        default=None, description="Reliability of the verdicts' confidence (systems that give one)."
+    )
     latency: dict[str, Latency] = Field(description="By gold label and all.")
 
 
@@ -89,6 +124,13 @@ class SystemQuestions(BaseModel):
     abstains: bool
     overall: QuestionFigures
     per_language: dict[str, QuestionFigures]
+    intervals: dict[str, Interval] = Field(
+        default_factory=dict, description="Figure name -> the figure with its 95% bootstrap interval."
+    )
+    against_baseline: dict[str, Interval] = Field(
+        default_factory=dict,
+        description="Figure name -> this system minus baseline 1 (naive langchain), paired bootstrap.",
+    )
 
 
 class SystemClaims(BaseModel):
@@ -97,6 +139,13 @@ class SystemClaims(BaseModel):
     verdicts: bool
     overall: ClaimFigures
     per_language: dict[str, ClaimFigures]
+    intervals: dict[str, Interval] = Field(
+        default_factory=dict, description="Figure name -> the figure with its 95% bootstrap interval."
+    )
+    against_baseline: dict[str, Interval] = Field(
+        default_factory=dict,
+        description="Figure name -> this system minus baseline 1 (naive langchain), paired bootstrap.",
+    )
 
 
 class Reference(BaseModel):
@@ -137,5 +186,8 @@ class EvalReport(BaseModel):
     machine: dict[str, str]
     settings: dict[str, object] | None = Field(description="claimbot's settings when run in-process.")
     seconds: float
+    intervals: str = Field(
+        default="", description="How the intervals were computed (bootstrap over cases: resamples, seed)."
+    )
     questions: QuestionsSection | None = None
     claims: ClaimsSection | None = None

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from bot.eval import bootstrap
 from bot.eval.backends import Backend
 from bot.eval.baselines import DenseSentences, Lexical, NaiveLangchain
-from bot.eval.cases import ClaimCase, QuestionCase, gold_spans, load_claims, load_questions
+from bot.eval.cases import Case, ClaimCase, QuestionCase, gold_spans, load_claims, load_questions
+from bot.eval.intervals import attach_claim_intervals, attach_question_intervals
 from bot.eval.metrics import Span
 from bot.eval.report import (
     CaseRun,
@@ -112,6 +115,7 @@ def run_questions(
     top_k: int = 5,
     dataset: str = "",
     progress: Progress | None = None,
+    resamples: int = bootstrap.RESAMPLES,
 ) -> QuestionsSection:
     """Every question through every question system; figures overall and per language."""
     items = [(c.id, c.question, c.lang, c.kind, gold_spans(c.id, c.gold, suite.texts)) for c in cases]
@@ -131,6 +135,7 @@ def run_questions(
                 per_language=per_language(mine, figures),
             )
         )
+    attach_question_intervals(out, runs, ks, resamples=resamples)
     return QuestionsSection(dataset=dataset, top_k=top_k, systems=out, runs=runs)
 
 
@@ -141,6 +146,7 @@ def run_claims(
     top_k: int = 5,
     dataset: str = "",
     progress: Progress | None = None,
+    resamples: int = bootstrap.RESAMPLES,
 ) -> ClaimsSection:
     """Every claim through the claim systems: verdict figures for claimbot check, evidence for all."""
     top_k = min(top_k, MAX_EVIDENCE)
@@ -161,6 +167,7 @@ def run_claims(
                 per_language=per_language(mine, scored),
             )
         )
+    attach_claim_intervals(out, runs, resamples=resamples)
     reference = majority_reference([c.label for c in cases])
     return ClaimsSection(dataset=dataset, top_k=top_k, systems=out, reference=reference, runs=runs)
 
@@ -193,12 +200,15 @@ def evaluate(
     settings: dict[str, object] | None = None,
     progress: Progress | None = None,
     distractors: str | None = None,
+    limit: int | None = None,
+    resamples: int = bootstrap.RESAMPLES,
 ) -> EvalReport:
-    """Run the given data sets and return the whole report."""
+    """Run the given data sets and return the whole report (with `limit`, a fixed random sample of
+    that many cases of each set: a quick run)."""
     started = time.perf_counter()
     model = suite.backend.model_id()
-    q_cases = load_questions(questions) if questions else None
-    c_cases = load_claims(claims) if claims else None
+    q_cases = sample_cases(load_questions(questions), limit) if questions else None
+    c_cases = sample_cases(load_claims(claims), limit) if claims else None
     report = EvalReport(
         created=time.strftime("%Y-%m-%d %H:%M"),
         where=suite.backend.where,
@@ -210,22 +220,34 @@ def evaluate(
         machine=machine_info(model),
         settings=settings,
         seconds=0.0,
+        intervals=f"95% percentile bootstrap over cases: {resamples} resamples, seed {bootstrap.SEED}; "
+        "differences against baseline 1 are paired (the same draws for both systems)",
     )
     if q_cases is not None:
         report.questions = run_questions(
-            suite, q_cases, top_k=top_k, dataset=str(questions), progress=progress
+            suite, q_cases, top_k=top_k, dataset=str(questions), progress=progress, resamples=resamples
         )
     if c_cases is not None:
-        report.claims = run_claims(suite, c_cases, top_k=top_k, dataset=str(claims), progress=progress)
+        report.claims = run_claims(
+            suite, c_cases, top_k=top_k, dataset=str(claims), progress=progress, resamples=resamples
+        )
     report.seconds = time.perf_counter() - started
     return report
 
 
-def cases_to_run(suite: Suite, questions: Path | None, claims: Path | None) -> int:
+def sample_cases(cases: list[Case], limit: int | None, seed: int = 0) -> list[Case]:
+    """`limit` cases drawn at random with `seed`, in their file order (all of them without a limit)."""
+    if limit is None or limit >= len(cases):
+        return cases
+    keep = set(random.Random(seed).sample(range(len(cases)), limit))
+    return [c for i, c in enumerate(cases) if i in keep]
+
+
+def cases_to_run(suite: Suite, questions: Path | None, claims: Path | None, limit: int | None = None) -> int:
     """How many (case, system) runs `evaluate` will make, for a progress bar."""
     total = 0
     if questions:
-        total += len(load_questions(questions)) * len(suite.question_systems())
+        total += len(sample_cases(load_questions(questions), limit)) * len(suite.question_systems())
     if claims:
-        total += len(load_claims(claims)) * len(suite.claim_systems())
+        total += len(sample_cases(load_claims(claims), limit)) * len(suite.claim_systems())
     return total

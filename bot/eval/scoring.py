@@ -15,11 +15,13 @@ from bot.eval import metrics as m
 from bot.eval.cases import LABELS
 from bot.eval.metrics import Span
 from bot.eval.report import (
+    Calibration,
     CaseRun,
     ClaimFigures,
     Latency,
     QuestionFigures,
     Reference,
+    ReliabilityBin,
     ScoredQuote,
 )
 from bot.eval.systems import Output
@@ -61,6 +63,7 @@ def score_case(
         quotes=quotes,
         abstained=output.abstained,
         verdict=output.verdict,
+        confidence=output.confidence,
         hit_rank=m.first_hit_rank(spans, gold),
         coverage=m.gold_coverage(spans, gold),
         chars_to_gold=m.chars_before_gold(spans, gold),
@@ -113,6 +116,7 @@ def question_figures(runs: Sequence[CaseRun], *, abstains: bool, ks: Sequence[in
         quote_chars=m.mean(float(len(q.quote)) for q in cited),
         abstention_precision=m.abstention_precision(flags, is_answerable) if abstains else None,
         abstention_recall=m.abstention_recall(flags, is_answerable) if abstains else None,
+        refused_answerable=m.mean(float(r.abstained) for r in answerable) if abstains else None,
         latency=_latency(runs),
     )
 
@@ -131,7 +135,23 @@ def claim_figures(runs: Sequence[CaseRun], *, verdicts: bool) -> ClaimFigures:
         macro_f1=m.macro_f1(gold_labels, predicted, LABELS) if verdicts else None,
         f1=m.f1_per_label(gold_labels, predicted, LABELS) if verdicts else {},
         confusion=m.confusion_matrix(gold_labels, predicted, LABELS) if verdicts else None,
+        decisive_wrong=m.decisive_wrong(gold_labels, predicted) if verdicts else None,
+        calibration=calibration(runs) if verdicts else None,
         latency=_latency(runs),
+    )
+
+
+def calibration(runs: Sequence[CaseRun], bins: int = 10) -> Calibration | None:
+    """The reliability table of the verdicts that carry a confidence (None when none does)."""
+    rated = [r for r in runs if r.confidence is not None and r.verdict is not None]
+    if not rated:
+        return None
+    table = m.reliability([r.confidence or 0.0 for r in rated], [r.verdict == r.kind for r in rated], bins)
+    return Calibration(
+        bins=[
+            ReliabilityBin(low=lo, high=hi, count=n, confidence=c, accuracy=a) for lo, hi, n, c, a in table
+        ],
+        ece=m.expected_calibration_error(table),
     )
 
 

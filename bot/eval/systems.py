@@ -38,6 +38,7 @@ class Output(BaseModel):
     quotes: list[Quote]
     abstained: bool = False
     verdict: Verdict | None = None
+    confidence: float | None = None
 
 
 class System(Protocol):
@@ -110,4 +111,4 @@ class ClaimbotCheck:
 
     def run(self, text: str, top_k: int) -> Output:
         result = self.backend.check(text, top_k)
-        return Output(quotes=quotes_of(result.evidence), verdict=result.verdict)
+        return Output(quotes=quotes_of(result.evidence), verdict=result.verdict, confidence=result.confidence)
