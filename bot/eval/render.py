@@ -6,8 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.eval.bootstrap import Interval
 from bot.eval.cases import LABELS
-from bot.eval.report import ClaimFigures, ClaimsSection, EvalReport, QuestionFigures, QuestionsSection
+from bot.eval.report import (
+    Calibration,
+    ClaimFigures,
+    ClaimsSection,
+    EvalReport,
+    QuestionFigures,
+    QuestionsSection,
+    SystemClaims,
+    SystemQuestions,
+)
 
 NAIVE = "naive-langchain"
 DASH = "—"
@@ -33,6 +43,84 @@ def gain(ours: float | None, theirs: float | None) -> str:
     ratio = f", ×{ours / theirs:.2f}" if theirs else ""
     word = "ahead" if ours > theirs else "behind" if ours < theirs else "level"
     return f"{ours:.2f} against {theirs:.2f} ({ours - theirs:+.2f}{ratio}, {word})"
+
+
+QUESTION_FIGURES: dict[str, str] = {
+    "hit@1": "hit@1",
+    "hit@3": "hit@3",
+    "hit@5": "hit@5",
+    "hit_within_budget": "hit within 1,000 characters read",
+    "mrr": "MRR",
+    "coverage": "gold-quote coverage",
+    "citation_precision": "citation precision",
+    "character_precision": "character precision",
+    "abstention_recall": "refused, of unanswerable",
+    "refused_answerable": "refused, of answerable",
+    "abstention_precision": "abstention precision",
+    "quote_fidelity": "quotes verbatim",
+}
+CLAIM_FIGURES: dict[str, str] = {
+    "accuracy": "verdict accuracy",
+    "macro_f1": "verdict macro-F1",
+    "decisive_wrong": "decisive wrong verdicts",
+    "ece": "expected calibration error",
+    "evidence_hit": "evidence hit",
+    "citation_precision": "citation precision",
+    "quote_fidelity": "quotes verbatim",
+}
+
+
+def cell(i: Interval | None, *, signed: bool = False) -> str:
+    """`0.93 [0.89, 0.96]`; a difference whose interval excludes 0 in bold."""
+    if i is None or i.value is None:
+        return DASH
+    f = "{:+.2f}" if signed else "{:.2f}"
+    text = f.format(i.value)
+    if i.low is not None and i.high is not None:
+        text += f" [{f.format(i.low)}, {f.format(i.high)}]"
+    return f"**{text}**" if signed and i.excludes_zero() else text
+
+
+def interval_table(
+    systems: Sequence[SystemQuestions] | Sequence[SystemClaims], labels: dict[str, str]
+) -> list[str]:
+    """One row per figure, one column per system, each cell the figure with its 95% interval; the
+    last column the paired difference of claimbot (`ask` or `check`) minus baseline 1."""
+    ours = next((s for s in systems if s.key in ("claimbot", "claimbot-check")), None)
+    diff = ours.against_baseline if ours is not None else {}
+    rows = [
+        [
+            label,
+            *(cell(s.intervals.get(name)) for s in systems),
+            *([cell(diff.get(name), signed=True)] if diff else []),
+        ]
+        for name, label in labels.items()
+        if any(name in s.intervals for s in systems)
+    ]
+    header = ["figure", *(s.key for s in systems), *([f"{ours.key} − baseline 1"] if diff and ours else [])]
+    return md_table(header, rows)
+
+
+def reliability_table(calibration: Calibration) -> list[str]:
+    """Confidence bins against accuracy, with the count in each bin and the ECE under it."""
+    rows = [
+        [f"{b.low:.1f}–{b.high:.1f}", str(b.count), fmt(b.confidence), fmt(b.accuracy)]
+        for b in calibration.bins
+        if b.count
+    ]
+    return [
+        *md_table(["confidence", "verdicts", "mean confidence", "accuracy"], rows),
+        "",
+        f"Expected calibration error {fmt(calibration.ece)}.",
+    ]
+
+
+INTERVALS_NOTE = (
+    "Each cell: the figure on the whole set and its 95% bootstrap interval (the cases drawn again with "
+    "replacement, as many times as the header says, with a fixed seed; 2.5th and 97.5th percentiles). "
+    "The last column is the paired difference against baseline 1 over the same draws, in **bold** "
+    "when its interval excludes 0: a difference whose interval holds 0 is no difference."
+)
 
 
 def question_rows(section: QuestionsSection) -> list[Row]:
@@ -112,6 +200,9 @@ def question_markdown(section: QuestionsSection, corpus_chars: int = 0) -> list[
     out += md_table(
         ["figure", *(s.key for s in section.systems)], [[n, *v] for n, v in question_rows(section)]
     )
+    if any(s.intervals for s in section.systems):
+        out += ["", "With 95% intervals: " + INTERVALS_NOTE, ""]
+        out += interval_table(section.systems, QUESTION_FIGURES)
     out += ["", "Systems:", ""] + [f"- `{s.key}`: {s.title}" for s in section.systems]
     out += [
         "",
@@ -185,6 +276,9 @@ def claim_markdown(section: ClaimsSection) -> list[str]:
     out += md_table(
         ["figure", *(s.key for s in section.systems)], [[n_, *v] for n_, v in claim_rows(section)]
     )
+    if any(s.intervals for s in section.systems):
+        out += ["", "With 95% intervals: " + INTERVALS_NOTE, ""]
+        out += interval_table(section.systems, CLAIM_FIGURES)
     out += [
         "",
         f"For reference, always answering `{ref.label}` (the most frequent label) scores accuracy "
@@ -203,6 +297,13 @@ def claim_markdown(section: ClaimsSection) -> list[str]:
                 for lang, f in s.per_language.items()
             ]
             out += [*md_table(["lang", "claims", "accuracy", "macro-F1", "evidence hit"], per_lang), ""]
+        if s.overall.calibration:
+            out += [
+                f"Reliability of `{s.key}`'s confidence:",
+                "",
+                *reliability_table(s.overall.calibration),
+                "",
+            ]
     out += ["![claim figures](claims.png)", ""]
     return out
 
@@ -215,6 +316,12 @@ DEFINITIONS = """## What the figures mean
 - **citation precision**: share of the quotes cited on answerable questions that overlap a gold quote.
   A 1,000-character chunk overlaps more than a sentence does, so `characters per quote` is shown too.
 - **quote fidelity**: share of quotes equal to `original_text[start:end]`; anything under 1 is a bug.
+- **decisive wrong verdicts**: share of claims given `supported`, `refuted` or `mixed` when the gold
+  label is another (the worst failure of a fact-checking tool).
+- **reliability, expected calibration error**: verdicts grouped by confidence in ten bins of width
+  0.1; each bin's accuracy against its mean confidence; ECE is the count-weighted mean of the gaps.
+- **refused, of answerable**: share of answerable questions on which claimbot said the articles do
+  not say (abstention recall is the share of unanswerable ones refused).
 - **abstention precision / recall**: of the "the articles do not say" answers, the share on
   unanswerable questions; of the unanswerable questions, the share answered that way.
 - **verdict accuracy, macro-F1**: on the claim labels (macro-F1 over the labels that occur).
@@ -234,6 +341,8 @@ def markdown(report: EvalReport, command: str) -> str:
         f"({m['cpu']}), load average {m['load average']}; {report.seconds:.0f} s in all.",
         "",
     ]
+    if report.intervals:
+        out += [f"Intervals: {report.intervals}.", ""]
     if report.distractors:
         out += [
             f"The index also held articles on other subjects, as a newsroom's does: {report.distractors}.",
