@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.answer_types import AnswerType, answers_kind, expected_type
 from bot.answerability import Grounding, judge
+from bot.config.answer import AnswerSettings
 from bot.models import Answer, AskRequest, Citation
 from bot.quotes import cite, verify
 from vectorstore.models import Passage
-from vectorstore.search import diversify
-
-if TYPE_CHECKING:
-    # Types only: bot.settings imports modules that import `language` from here.
-    from bot.settings import AnswerSettings
-    from vectorstore.search import HybridSearcher
-    from vectorstore.store import ChromaStore
+from vectorstore.search import HybridSearcher, diversify
+from vectorstore.store import ChromaStore
 
 _INDONESIAN = frozenset(
     "apa siapa kapan mengapa kenapa bagaimana berapa apakah dimana mana yang dan dengan untuk dari ke di "

@@ -1,41 +1,32 @@
 """The `claimbot` command line. It only translates between the terminal and the services.
 
 Exit codes: 0 success; 1 some inputs failed (the rest was ingested); 2 bad input or usage;
-3 not found; 4 index built with another embedding model; 5 an upstream service failed.
+3 not found; 4 index built with another embedding model; 5 an upstream service failed (see
+`bot/console.py`, which `claimbot eval` shares). The services are imported inside the commands that use
+them: they load the embedding model's libraries, which `claimbot --help` should not wait for.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from bot.console import edge, err, ingest_with_progress, out, print_json
 from bot.eval.commands import eval_app
 from bot.models import AskRequest, CheckRequest, CheckResult, Citation
 from bot.settings import Settings
 from vectorstore.errors import (
     BadInputError,
-    ClaimbotError,
-    IndexMismatchError,
     NotFoundError,
-    UpstreamError,
 )
 from vectorstore.models import Filters
-
-if TYPE_CHECKING:
-    from bot.services import Services
-    from vectorstore.models import IngestReport
 
 app = typer.Typer(
     help="claimbot: answers and claim checks from news articles, in verbatim cited quotes.",
@@ -43,16 +34,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-EXIT_CODES: dict[type[ClaimbotError], int] = {
-    BadInputError: 2,
-    NotFoundError: 3,
-    IndexMismatchError: 4,
-    UpstreamError: 5,
-}
-
 T = TypeVar("T")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the same model as the API).")]
@@ -60,22 +41,6 @@ SourceOpt = Annotated[list[str] | None, typer.Option("--source", help="Only this
 ArticleOpt = Annotated[list[str] | None, typer.Option("--article", help="Only this article id (repeatable).")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")]
-
-
-@contextmanager
-def _edge() -> Iterator[None]:
-    """Turn claimbot errors into one clear line and an exit code; never a traceback for user errors."""
-    try:
-        yield
-    except ClaimbotError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
-        raise typer.Exit(code) from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "input"
-        err.print(f"[red]error:[/red] {where}: {escape(first['msg'])}")
-        raise typer.Exit(2) from None
 
 
 def _services() -> Any:
@@ -104,10 +69,6 @@ def _filters(
     return None if f == Filters() else f
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
 def _print_sources(citations: list[Citation]) -> None:
     """One line per source, readable at any terminal width and easy to grep."""
     out.print("[bold]Sources[/bold]")
@@ -117,37 +78,6 @@ def _print_sources(citations: list[Citation]) -> None:
             f"[{c.n}] {escape(c.source or '(outlet unknown)')}, {c.published or '(undated)'}{title} "
             f"(article {c.article_id}, characters {c.start}-{c.end}, score {c.score:.2f})",
             highlight=False,
-        )
-
-
-def progress_bar(*, quiet: bool = False) -> Progress:
-    """The progress bar of long commands, on stderr: what is done of the total, and the time left."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-    )
-
-
-def ingest_with_progress(
-    services: Services, paths: Sequence[Path], *, prune: bool = False, quiet: bool = False
-) -> IngestReport:
-    """`Ingestor.ingest` with a progress bar on stderr (texts embedded of the planned total)."""
-    from vectorstore.ingest import IngestProgress
-
-    with progress_bar(quiet=quiet) as bar:
-        task = bar.add_task("reading", total=None)
-
-        def plan(n_articles: int, n_texts: int) -> None:
-            bar.update(task, description=f"embedding {n_articles} article(s)", total=n_texts, completed=0)
-
-        return services.ingestor.ingest(
-            paths,
-            prune=prune,
-            progress=IngestProgress(on_plan=plan, on_embedded=lambda n: bar.advance(task, n)),
         )
 
 
@@ -163,7 +93,7 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Add or update articles. Unchanged articles are skipped; re-running never duplicates."""
-    with _edge():
+    with edge():
         settings = Settings()
         if rebuild:
             from vectorstore.store import drop_index
@@ -174,7 +104,7 @@ def ingest(
         services = build_services(settings)
         report = ingest_with_progress(services, paths, prune=prune, quiet=as_json)
         if as_json:
-            _print_json(report.model_dump(mode="json"))
+            print_json(report.model_dump(mode="json"))
         else:
             for f in report.failed:
                 err.print(f"[red]failed[/red] {escape(f.origin)}: {escape(f.reason)}")
@@ -199,11 +129,11 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer with verbatim quotes, each cited [n], or say the articles do not cover it."""
-    with _edge():
+    with edge():
         request = AskRequest(question=question, top_k=k, filters=_filters(source, article, since, until))
         answer = _services().ask(request)
         if as_json:
-            _print_json(answer.model_dump(mode="json"))
+            print_json(answer.model_dump(mode="json"))
             return
         out.print(escape(answer.answer))
         if answer.citations:
@@ -245,11 +175,11 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a claim: supported, refuted, mixed or not_enough_evidence, with the deciding quotes."""
-    with _edge():
+    with edge():
         request = CheckRequest(claim=claim, top_k=k, filters=_filters(source, article, since, until))
         result = _services().check(request)
         if as_json:
-            _print_json(result.model_dump(mode="json"))
+            print_json(result.model_dump(mode="json"))
             return
         _print_check(result)
 
@@ -265,11 +195,11 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Ranked passages for a query (no abstention), with the citation fields."""
-    with _edge():
+    with edge():
         request = AskRequest(question=query, top_k=k, filters=_filters(source, article, since, until))
         results = _services().search(request.question, top_k=request.top_k, filters=request.filters)
         if as_json:
-            _print_json(results.model_dump(mode="json"))
+            print_json(results.model_dump(mode="json"))
             return
         for c in results.results:
             out.print(f"[bold]\\[{c.n}][/bold] {escape(c.quote)}", highlight=False)
@@ -287,10 +217,10 @@ def _store() -> Any:
 @app.command()
 def articles(as_json: JsonOpt = False) -> None:
     """List the indexed articles."""
-    with _edge():
+    with edge():
         records = sorted(_store().records().values(), key=lambda r: r.article_id)
         if as_json:
-            _print_json([r.model_dump(mode="json") for r in records])
+            print_json([r.model_dump(mode="json") for r in records])
             return
         table = Table(box=None)
         for col in ("article", "outlet", "date", "title", "sentences", "chunks"):
@@ -311,10 +241,10 @@ def articles(as_json: JsonOpt = False) -> None:
 @app.command()
 def show(article_id: str, as_json: JsonOpt = False) -> None:
     """Metadata and the original text that every start/end offset refers to."""
-    with _edge():
+    with edge():
         art = _store().get_article(article_id)
         if as_json:
-            _print_json(art.model_dump(mode="json"))
+            print_json(art.model_dump(mode="json"))
             return
         for key in ("article_id", "title", "source", "author", "published", "url", "origin", "chars"):
             out.print(f"[bold]{key}:[/bold] {escape(str(getattr(art, key) or ''))}")
@@ -325,7 +255,7 @@ def show(article_id: str, as_json: JsonOpt = False) -> None:
 @app.command()
 def delete(article_id: str) -> None:
     """Remove an article and everything indexed from it."""
-    with _edge():
+    with edge():
         if not _store().delete_article(article_id):
             raise NotFoundError(f"no article with id {article_id!r}")
         out.print(f"deleted {article_id}")
@@ -340,7 +270,7 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    with _edge():
+    with edge():
         settings = Settings()
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.auth.api_keys:
         what = "the answer routes are open" if settings.auth.admin_keys else "no API keys are set"
@@ -369,7 +299,7 @@ def config(
     if markdown:
         sys.stdout.write(settings_table_markdown())
         return
-    with _edge():
+    with edge():
         settings = Settings()
         for env, _group, _type, _default, _desc, current in settings_rows(settings):
             out.print(f"{env}={escape(current)}")
@@ -387,14 +317,14 @@ def feedback_export(as_json: JsonOpt = False) -> None:
     """Every vote with the question, the answer and its citations, oldest first."""
     from bot.feedback import FeedbackStore, database_path
 
-    with _edge():
+    with edge():
         settings = Settings()
         path = database_path(settings.feedback, settings.store.data_dir)
         records = (
             FeedbackStore.open(settings.feedback, settings.store.data_dir).export() if path.exists() else []
         )
         if as_json:
-            _print_json([r.model_dump(mode="json") for r in records])
+            print_json([r.model_dump(mode="json") for r in records])
             return
         table = Table(box=None)
         for col in ("voted", "vote", "kind", "origin", "question", "citations"):

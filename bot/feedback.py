@@ -22,35 +22,14 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.config.feedback import FeedbackSettings
 from bot.models import Citation, Evidence, Verdict
 from bot.sqlite_file import SqliteFile
 from vectorstore.errors import BadInputError, NotFoundError
 
-_ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
-
 Vote = Literal["helpful", "not_helpful"]
 AnswerKind = Literal["answer", "check"]
-
-
-class FeedbackSettings(BaseSettings):
-    """Where feedback on answers is kept."""
-
-    model_config = _ENV
-
-    feedback_db: str | None = Field(
-        default=None,
-        description="SQLite file of the answers posted to Slack and the votes on them, as a path or a "
-        "`sqlite:///path` URL; unset: `feedback.sqlite3` in CLAIMBOT_DATA_DIR.",
-    )
-    feedback_retention_days: float = Field(
-        default=30.0,
-        ge=0,
-        le=36_500,
-        description="Answers nobody voted on are forgotten after this many days (voted ones are kept); "
-        "0 keeps all.",
-    )
 
 
 class FeedbackRecord(BaseModel):

@@ -30,7 +30,7 @@ from bot.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from bot.api.limits import BodyLimitMiddleware
 from bot.api.logging_mw import RequestLogMiddleware, configure_logging
 from bot.api.metrics import Metrics
-from bot.conversations import ConversationStore
+from bot.conversations.store import ConversationStore
 from bot.services import Services
 from bot.settings import Settings
 

@@ -28,7 +28,8 @@ from bot.api.errors import NOT_FOUND
 from bot.api.fields import NOT_BLANK, AskBody, CheckBody, JsonInt, StrictFilters
 from bot.api.logging_mw import note_text
 from bot.api.streaming import answer_pieces, event_stream, sse, sse_response
-from bot.conversations import CONVERSATION_ID_PATTERN, ChatReply, Conversation, reply
+from bot.conversations.reply import ChatReply, reply
+from bot.conversations.store import CONVERSATION_ID_PATTERN, Conversation
 from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, CheckResult, SearchResults
 from vectorstore.errors import NotFoundError
 

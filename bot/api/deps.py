@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from bot.api.errors import ApiError
 from bot.api.metrics import Metrics
-from bot.conversations import ConversationStore
+from bot.conversations.store import ConversationStore
 from bot.services import Services
 from bot.settings import Settings
 

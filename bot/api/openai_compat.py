@@ -32,7 +32,7 @@ from bot.api.errors import NOT_FOUND, ApiError
 from bot.api.fields import JsonInt, StrictFilters
 from bot.api.logging_mw import note_text
 from bot.api.streaming import answer_pieces, event_stream, sse, sse_response
-from bot.conversations import retrieval_question
+from bot.conversations.followup import retrieval_question
 from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, AskRequest, Citation
 
 MODEL_ID = "claimbot"

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.console import edge, err, ingest_with_progress, out, progress_bar
+from bot.settings import Settings
+
 if TYPE_CHECKING:
     from bot.eval.backends import Backend
     from bot.eval.report import EvalReport
-    from bot.settings import Settings
     from vectorstore.embeddings import ArrayEmbeddings
 
 eval_app = typer.Typer(
@@ -85,7 +87,6 @@ def _backend(
 ) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None, str | None]]:
     """claimbot to evaluate, the embedding model for the baselines, the settings to record, and what
     distractor articles its index holds."""
-    from bot.cli import err, ingest_with_progress
     from bot.eval.backends import ApiClient, InProcess, OverHttp
     from bot.eval.cases import sample_articles
     from bot.services import build_services
@@ -141,7 +142,6 @@ def print_summary(report: EvalReport) -> None:
     """The figures table(s) on the terminal."""
     from rich.table import Table
 
-    from bot.cli import out
     from bot.eval.render import claim_rows, question_rows
 
     def show(title: str, systems: list[str], rows: list[tuple[str, list[str]]]) -> None:
@@ -172,12 +172,10 @@ def _evaluate(
     baselines: bool,
     distractors: Distractors,
 ) -> None:
-    from bot.cli import _edge, err, out, progress_bar
     from bot.eval.render import write_report
     from bot.eval.runner import build_suite, cases_to_run, evaluate
-    from bot.settings import Settings
 
-    with _edge():
+    with edge():
         command = _command()
         with _backend(Settings(), against, api_key, corpus, distractors) as (
             backend,

@@ -25,7 +25,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.concurrency import run_in_threadpool
 
-from bot.conversations import ConversationStore, reply
+from bot.conversations.reply import reply
+from bot.conversations.store import ConversationStore
 from bot.feedback import FeedbackStore, Vote
 from bot.models import MAX_QUESTION_CHARS, CheckRequest, CheckResult
 from bot.services import Services

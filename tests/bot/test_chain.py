@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from bot.answer_types import answers_kind, expected_units, has_date
 from bot.chain import NO_ANSWER, kind_first, language, select_quotes
+from bot.config.answer import AnswerSettings
 from bot.eval.questions import evaluate, load_cases
 from bot.models import AskRequest, Citation
 from bot.quotes import cite, verify
-from bot.settings import AnswerSettings
 from tests.conftest import SEEDS, TEST_DATA
 from vectorstore.errors import QuoteIntegrityError
 from vectorstore.models import Passage

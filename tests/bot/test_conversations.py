@@ -10,14 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversations import (
-    ConversationSettings,
-    ConversationStore,
-    database_path,
-    is_followup,
-    reply,
-    retrieval_question,
-)
+from bot.config.conversations import ConversationSettings
+from bot.conversations.followup import is_followup, retrieval_question
+from bot.conversations.reply import reply
+from bot.conversations.store import ConversationStore, database_path
 from bot.models import Answer, Citation
 from vectorstore.errors import BadInputError, NotFoundError
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.api.app import create_app
-from bot.conversations import ConversationStore
+from bot.conversations.store import ConversationStore
 from bot.slack.handlers import SlackBot
 from bot.slack.incoming import owner, thread_conversation_id
 from bot.slack.ledger import event_key

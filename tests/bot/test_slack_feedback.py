@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.feedback import FeedbackSettings, FeedbackStore, database_path
+from bot.config.feedback import FeedbackSettings
+from bot.feedback import FeedbackStore, database_path
 from bot.models import Citation, Evidence
 from vectorstore.errors import BadInputError, NotFoundError
 

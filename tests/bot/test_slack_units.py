@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot.conversations import ConversationStore
+from bot.conversations.store import ConversationStore
 from bot.models import AskRequest
 from bot.settings import Settings
 from bot.slack import app as slack_app

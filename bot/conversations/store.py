@@ -1,23 +1,4 @@
-"""Conversations: their turns kept in SQLite, and the follow-up rule that makes "when did they say that?"
-retrieve for what was asked before.
-
-**The follow-up rule.** A message is read as a follow-up of the conversation when there are earlier
-questions and the message
-
-1. refers back: it has a demonstrative (English: it, its, this, that, these, those, there; Indonesian:
-   itu, ini, tersebut, hal, sana), or a personal pronoun (they, them, their, he, him, his, she, her;
-   mereka, dia, ia, beliau) while naming no one itself ("Where did Kim and Putin hold their summit?"
-   has its own antecedent: no capitalised word after the first means no name), or
-2. continues: it starts with "and", "also", "but", "so", "then", "what about", "how about" (Indonesian:
-   "dan", "juga", "tapi", "lalu", "terus", "kemudian", "kalau", "bagaimana dengan"), or
-3. is short: at most three words ("why?", "kapan?", "since when?").
-
-The question retrieved for is then the earlier question(s) followed by the message: walking back from the
-latest earlier question, each is taken in until one that was not itself a follow-up (the question that
-set the topic), at most `followup_questions` of them, and never beyond the question length limit (older
-context is left out first). So after "who denied arms transfers?", "when did they say that?" retrieves
-for "who denied arms transfers? when did they say that?". Answers quote the articles only, so a wrong
-guess costs relevance, never truth; `search_query` in every reply shows what was retrieved for.
+"""The conversation store: conversations and their turns in one SQLite file.
 
 **Storage.** One SQLite file (default `<data dir>/conversations.sqlite3`) in WAL mode, a new connection
 for every operation and `BEGIN IMMEDIATE` for writes, so several threads and worker processes on one
@@ -33,126 +14,20 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.answerability import name_candidates
-from bot.chat_intent import claim_in_message
-from bot.models import (
-    MAX_EVIDENCE,
-    MAX_QUESTION_CHARS,
-    Answer,
-    AskRequest,
-    CheckRequest,
-    CheckResult,
-    Citation,
-)
+from bot.config.conversations import ConversationSettings
+from bot.models import Answer, CheckResult, Citation
 from bot.sqlite_file import SqliteFile
 from vectorstore.errors import BadInputError, NotFoundError
-from vectorstore.models import Filters
-
-if TYPE_CHECKING:
-    from bot.services import Services
-
-_ENV = SettingsConfigDict(env_prefix="CLAIMBOT_", extra="ignore", env_file=None)
 
 CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _PURGE_EVERY_S = 600.0
 
-_DEMONSTRATIVE = frozenset("it its this that these those there itu ini tersebut hal sana".split())
-_PERSONAL = frozenset("they them their theirs he him his she her hers mereka dia ia beliau".split())
-_CONTINUING = (
-    "and",
-    "also",
-    "but",
-    "so",
-    "then",
-    "what about",
-    "how about",
-    "dan",
-    "juga",
-    "tapi",
-    "tetapi",
-    "lalu",
-    "terus",
-    "kemudian",
-    "kalau",
-    "bagaimana dengan",
-)
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
-_SHORT_WORDS = 3
 
-
-class ConversationSettings(BaseSettings):
-    """Where conversations are kept, for how long, and how much of them a follow-up uses."""
-
-    model_config = SettingsConfigDict(**_ENV)
-
-    conversations_db: str | None = Field(
-        default=None,
-        description="SQLite file of the conversations, as a path or a `sqlite:///path` URL; unset: "
-        "`conversations.sqlite3` in CLAIMBOT_DATA_DIR. Shared by the workers of one machine.",
-    )
-    conversation_retention_days: float = Field(
-        default=30.0,
-        ge=0,
-        le=36_500,
-        description="Conversations untouched for longer than this are deleted; 0 keeps them forever.",
-    )
-    followup_questions: int = Field(
-        default=2,
-        ge=0,
-        le=10,
-        description="Most earlier questions put before a follow-up message when retrieving for it "
-        "(0 turns follow-up handling off).",
-    )
-
-
-# ----------------------------------------------------------------------------- the follow-up rule
-def is_followup(message: str) -> bool:
-    """Whether `message` leans on what was asked before (see the module docstring for the rule)."""
-    tokens = _WORD.findall(message)
-    words = [w.lower().replace("’", "'").split("'")[0] for w in tokens]
-    if len(words) <= _SHORT_WORDS:
-        return True
-    if any(w in _DEMONSTRATIVE for w in words):
-        return True
-    if any(w in _PERSONAL for w in words) and not name_candidates(message):
-        return True
-    opening = " ".join(words[:2])
-    return any(opening == c or opening.startswith(c + " ") for c in _CONTINUING)
-
-
-def retrieval_question(
-    message: str, history: Sequence[str], *, max_context: int = 2, limit: int = MAX_QUESTION_CHARS
-) -> str:
-    """The question to retrieve for: `message`, with earlier questions before it when it is a follow-up.
-
-    `history` holds the conversation's earlier questions, oldest first.
-    """
-    message = message.strip()
-    if not history or max_context <= 0 or not is_followup(message):
-        return message
-    context: list[str] = []
-    size = len(message)
-    for earlier in reversed(history):
-        earlier = earlier.strip()
-        if size + len(earlier) + 1 > limit:
-            break
-        context.insert(0, earlier)
-        size += len(earlier) + 1
-        if len(context) >= max_context or not is_followup(earlier):
-            break
-    return " ".join([*context, message])
-
-
-# ----------------------------------------------------------------------------- public data
 class Turn(BaseModel):
     """One exchange: what was asked, what was retrieved for, and the answer with its citations."""
 
@@ -177,19 +52,6 @@ class Conversation(BaseModel):
     created_at: datetime
     updated_at: datetime
     turns: list[Turn]
-
-
-class ChatReply(Answer):
-    """An answer within a conversation (the fields of `Answer` and where it belongs)."""
-
-    conversation_id: str
-    turn: int = Field(ge=1, description="The turn's position in the conversation.")
-    search_query: str = Field(description="What was retrieved for (the message, or it with context).")
-    check: CheckResult | None = Field(
-        default=None,
-        description='Set when the message asked for a claim to be checked ("is it true that ...?", '
-        '"cek: ..."): the verdict, whose evidence is also in `citations`.',
-    )
 
 
 def _when(epoch: float) -> datetime:
@@ -387,57 +249,3 @@ class ConversationStore(SqliteFile):
         with self._write() as db:
             cur = db.execute("DELETE FROM conversations WHERE id = ? AND owner = ?", (conversation_id, owner))
             return cur.rowcount > 0
-
-
-def reply(
-    services: Services,
-    store: ConversationStore,
-    message: str,
-    *,
-    conversation_id: str | None = None,
-    owner: str = "",
-    top_k: int = 5,
-    filters: Filters | None = None,
-    max_context: int | None = None,
-    config: RunnableConfig | None = None,
-) -> ChatReply:
-    """Answer `message` within a conversation (a new one when `conversation_id` is None) and record the
-    turn. Follow-ups retrieve with at most `max_context` earlier questions (default: the
-    `followup_questions` setting; see the module docstring)."""
-    if conversation_id is None:
-        conversation_id, history = store.start(owner), []
-    else:
-        history = store.history(conversation_id, owner)
-    if max_context is None:
-        max_context = services.settings.conversations.followup_questions
-    claim = claim_in_message(message)
-    check: CheckResult | None = None
-    if claim is not None:
-        query = claim
-        check = services.check(CheckRequest(claim=claim, top_k=min(top_k, MAX_EVIDENCE), filters=filters))
-        answer = check_answer(message, check)
-    else:
-        query = retrieval_question(message, history, max_context=max_context)
-        answer = services.ask(AskRequest(question=query, top_k=top_k, filters=filters), config=config)
-    turn = store.add_turn(conversation_id, owner, message=message, search_query=query, answer=answer)
-    return ChatReply(
-        question=message,
-        answer=answer.answer,
-        insufficient_evidence=answer.insufficient_evidence,
-        citations=answer.citations,
-        conversation_id=conversation_id,
-        turn=turn.n,
-        search_query=query,
-        check=check,
-    )
-
-
-def check_answer(message: str, check: CheckResult) -> Answer:
-    """A check as an answer: the verdict and explanation, then each quote with its [n] and stance."""
-    lines = [f"{check.verdict}: {check.explanation}"]
-    lines += [f"“{e.quote}” [{e.n}] ({e.stance})" for e in check.evidence]
-    citations = [Citation(**e.model_dump(exclude={"stance"})) for e in check.evidence]
-    undecided = check.verdict == "not_enough_evidence"
-    return Answer(
-        question=message, answer="\n".join(lines), insufficient_evidence=undecided, citations=citations
-    )

@@ -1,0 +1,33 @@
+"""Settings of where conversations are kept, for how long, and how much of them a follow-up uses."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+from bot.config.base import ENV
+
+
+class ConversationSettings(BaseSettings):
+    """Where conversations are kept, for how long, and how much of them a follow-up uses."""
+
+    model_config = ENV
+
+    conversations_db: str | None = Field(
+        default=None,
+        description="SQLite file of the conversations, as a path or a `sqlite:///path` URL; unset: "
+        "`conversations.sqlite3` in CLAIMBOT_DATA_DIR. Shared by the workers of one machine.",
+    )
+    conversation_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        le=36_500,
+        description="Conversations untouched for longer than this are deleted; 0 keeps them forever.",
+    )
+    followup_questions: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Most earlier questions put before a follow-up message when retrieving for it "
+        "(0 turns follow-up handling off).",
+    )
