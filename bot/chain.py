@@ -7,7 +7,6 @@ the articles do not cover the question and cites nothing, rather than quoting so
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -20,11 +19,7 @@ from bot.quotes import cite, verify
 from vectorstore.models import Passage
 from vectorstore.search import HybridSearcher, diversify
 from vectorstore.store import ChromaStore
-
-_INDONESIAN = frozenset(
-    "apa siapa kapan mengapa kenapa bagaimana berapa apakah dimana mana yang dan dengan untuk dari ke di "
-    "pada dalam akan tidak tak sudah telah bahwa ini itu adalah oleh".split()
-)
+from vectorstore.text import language
 
 NO_ANSWER = {
     "en": "The articles do not cover this question.",
@@ -38,14 +33,6 @@ LEAD = {"en": "The articles say:", "id": "Menurut artikel:"}
 
 # A question asking for a date or a number looks this many times deeper for quotes that hold one.
 TYPED_DEPTH = 2
-
-
-def language(text: str) -> str:
-    """'id' when the text reads as Indonesian, else 'en' (a function-word vote; good enough to pick
-    the language of a one-line reply)."""
-    words = re.findall(r"[a-z]+", text.lower())
-    hits = sum(w in _INDONESIAN for w in words)
-    return "id" if words and hits / len(words) >= 0.15 else "en"
 
 
 @dataclass

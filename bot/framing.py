@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.chain import language
-
 __all__ = [
     "Framing",
     "absent_names",
     "claim_names",
     "frame",
     "is_attributed",
-    "language",
     "missing_names",
     "names",
     "swapped_names",

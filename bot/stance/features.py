@@ -14,7 +14,7 @@ Two kinds, concatenated into one vector by `design_matrix`:
   reaches 0.55 accuracy and would not carry over).
 
 Word-overlap signals mean nothing between an English claim and an Indonesian quote, so the model has a
-second head that sees only `LANGUAGE_INDEPENDENT` signals; `language` picks the head.
+second head that sees only `LANGUAGE_INDEPENDENT` signals; `vectorstore.text.language` picks the head.
 
 Everything here is pure and deterministic; the model and the training script both call
 `design_matrix`, so training and serving cannot compute features differently.
@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from itertools import pairwise
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -113,27 +113,6 @@ SIGNALS: tuple[str, ...] = (
     "class_conflict",
     "name_conflict",
 )
-
-_ENGLISH = frozenset(
-    "the a an of to in on at is was were are and has have had with for by that from it its not does did do "
-    "or but be been there his her their they he she who which this these into than after while during".split()
-)
-_INDONESIAN = frozenset(
-    "yang dan di ke dari itu ini untuk dengan pada dalam akan juga tidak adalah oleh karena sebagai "
-    "telah sudah bahwa para ia mereka kepada bagi saat".split()
-)
-
-
-def language(text: str) -> Literal["en", "id"]:
-    """'en' or 'id', by counting common function words (ties go to Indonesian, the articles' language).
-
-    Words count as written, bar the first: in "kategori A" or "lagu The Star" the capitalised "A" and
-    "The" belong to names and would otherwise pass for English.
-    """
-    words = _WORD.findall(text)
-    if words:
-        words[0] = words[0].lower()
-    return "en" if sum(w in _ENGLISH for w in words) > sum(w in _INDONESIAN for w in words) else "id"
 
 
 def _words(text: str) -> list[str]:

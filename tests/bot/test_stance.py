@@ -13,7 +13,6 @@ from bot.stance.features import (
     LEXICAL_NAMES,
     abbreviates,
     centred_cosine,
-    language,
     lexical_features,
     names,
     numbers,
@@ -182,11 +181,6 @@ def test_abbreviations() -> None:
     assert abbreviates("ktt", "konferensi tingkat tinggi".split())
     assert not abbreviates("korut", ["korea", "selatan"])
     assert not abbreviates("korea", ["korea"])  # one word is a match, not an abbreviation
-
-
-def test_language() -> None:
-    assert language("Kim Jong Un arrived in Russia on an armoured train.") == "en"
-    assert language("Kim Jong Un tiba di Rusia dengan kereta lapis baja.") == "id"
 
 
 def test_identical_texts_have_full_coverage_and_no_conflict() -> None:
