@@ -22,7 +22,7 @@ from vectorstore.config import EmbeddingSettings, IngestSettings, RetrievalSetti
 
 
 class Settings(BaseSettings):
-    """All of claimbot's configuration. See the README's configuration table (generated from this)."""
+    """All of claimbot's configuration. docs/configuration.md is generated from it (make docs)."""
 
     model_config = ENV
 

@@ -1,4 +1,4 @@
-"""Evaluation data sets: questions and claims, one JSON object per line (formats in the README).
+"""Evaluation data sets: questions and claims, one JSON object per line (formats in docs/evaluation.md).
 
 - questions: `{id, question, lang, answerable, gold: [{article_id, quote}]}`
 - claims: `{id, claim, lang, label, gold: [{article_id, quote}]}`, label one of supported / refuted /

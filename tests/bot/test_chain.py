@@ -16,7 +16,7 @@ from tests.conftest import SEEDS, TEST_DATA
 from vectorstore.errors import QuoteIntegrityError
 from vectorstore.models import Passage
 
-# Measured on tests/data/questions.jsonl with the default settings (see README, "Quality"); a drop
+# Measured on tests/data/questions.jsonl with the default settings (docs/evaluation.md); a drop
 # below these is a regression.
 MIN_HIT_AT_5 = 0.90  # 0.91 measured (40 of 44)
 # Share of cited quotes that overlap a gold quote (0.25 measured; the naive langchain recipe: 0.23).

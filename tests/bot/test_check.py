@@ -33,7 +33,7 @@ from tests.conftest import SEEDS, TEST_DATA
 from vectorstore.errors import NotFoundError
 from vectorstore.models import Passage
 
-# Measured with the default engine (README, "Claim checking"): (verdict accuracy, evidence hit) on the
+# Measured with the default engine (docs/claim-checking.md): (verdict accuracy, evidence hit) on the
 # development set and on the held-out set written before looking at its results. A drop is a regression.
 CLAIM_SETS = {"claims.jsonl": (0.80, 0.93), "claims-heldout.jsonl": (0.71, 0.99)}
 
