@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from bot.stance.features import design_matrix, fired_signals, lexical_matrix
-from bot.stance.rules import RULE_TEXT, SIGNAL_TEXT, apply_rules
+from bot.stance.rules import RULE_TEXT, apply_rules
 from vectorstore.errors import BadInputError
 from vectorstore.text import language
 
@@ -68,13 +68,6 @@ class StanceScores(BaseModel):
     def rule_text(self) -> str | None:
         """The fired rule in words, for explanations."""
         return RULE_TEXT[self.rule] if self.rule else None
-
-    def why(self) -> str | None:
-        """What sets the evidence against the claim, in words: the fired rule, else the first conflict
-        signal (another number, year, name...), else None. It explains; it never decides."""
-        if self.rule:
-            return RULE_TEXT[self.rule]
-        return next((SIGNAL_TEXT[s] for s in self.signals if s in SIGNAL_TEXT), None)
 
 
 class Predictions(NamedTuple):
