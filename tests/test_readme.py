@@ -161,15 +161,19 @@ def test_every_make_target_the_readme_and_docs_name_exists() -> None:
     assert {"run", "test"} <= set(named) and set(named) <= targets
 
 
+# A repository path in backticks, perhaps with a test name after `::`.
+REPO_PATH = re.compile(r"`((?:bot|vectorstore|tests|seeds|prompts|slack|docs)/[\w./*<>-]*)(?:::\w+)?`")
+
+
 def test_every_file_the_readme_and_docs_name_exists() -> None:
-    """Paths in backticks (`bot/check.py`, `tests/bot/test_slack_*.py`); the history keeps old names."""
+    """Paths in backticks (`bot/check.py`, `tests/bot/test_slack_*.py`, `prompts/check.<version>.md`
+    where `<version>` stands for any text); the history keeps old names."""
     for doc in [README, *DOCS]:
         if "decisions" in doc.parts:
             continue
-        for path in re.findall(
-            r"`((?:bot|vectorstore|tests|seeds|prompts|slack|docs)/[\w./*-]*)", doc.read_text()
-        ):
-            path = path.rstrip(".")
+        text = doc.read_text(encoding="utf-8")
+        for found in re.finditer(REPO_PATH, text):
+            path = re.sub(r"<\w+>", "*", found.group(1))
             assert list(ROOT.glob(path)), f"{doc.relative_to(ROOT)} names `{path}`, which does not exist"
 
 
