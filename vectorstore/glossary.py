@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import re
 
+from vectorstore.text.stemming import stem
 from vectorstore.variants import loanword_spellings
 
 _PLACES = """
@@ -432,8 +433,6 @@ def gloss(english: str, target: str, held: set[str] | None = None) -> str:
     it is only compared with `target`, so that word-overlap signals mean something across languages.
     `held` (the stemmed words of `target`) may be passed when it is known already.
     """
-    from vectorstore.lexical import stem  # here: vectorstore.lexical imports this module
-
     if held is None:
         held = {stem(w) for w in re.findall(r"[^\W_]+", target.lower())}
     out: list[str] = []
@@ -476,8 +475,6 @@ def _spelled(word: str, held: set[str]) -> str:
     """`word` as the target spells it: its Indonesian name ("Japan": Jepang), a translated part of a
     name ("North" Korea: Korea Utara, the "Yellow" Sea: Laut Kuning), or a loanword spelling ("Russia":
     Rusia), when the target holds it."""
-    from vectorstore.lexical import stem  # here: vectorstore.lexical imports this module
-
     if stem(word.lower()) in held:
         return word
     options = [*translations(word.lower()), *sorted(loanword_spellings(word.lower()))]

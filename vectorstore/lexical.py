@@ -1,8 +1,9 @@
 """A lexical (BM25) index over sentences and chunks, kept in step with the Chroma store.
 
 It holds no state of its own on disk: the store rebuilds it from Chroma's documents when it opens and
-updates it in the same call that writes Chroma, so the two cannot drift apart. Tokens are lower-cased
-words with a light Indonesian affix stripper, so "membantah", "dibantah" and "bantahan" meet.
+updates it in the same call that writes Chroma, so the two cannot drift apart. Tokens are the text
+layer's (`vectorstore.text`): lower-cased content words, stemmed, so "membantah", "dibantah" and
+"bantahan" meet.
 """
 
 from __future__ import annotations
@@ -11,60 +12,13 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from vectorstore.glossary import translations
+from vectorstore.text.stemming import stem
+from vectorstore.text.tokens import stop_words, tokenize
+from vectorstore.text.tokens import words as _words
 from vectorstore.variants import spellings
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# An English possessive ("Russia's", "Korea’s"): the "s" is no word of its own.
-_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b", re.IGNORECASE)
-
-# Function words of Indonesian and English questions that carry no topic.
-_STOP = frozenset(
-    """
-    yang dan di ke dari itu ini untuk dengan pada dalam akan juga atau oleh karena sebagai telah sudah
-    adalah ia dia mereka kami kita saya anda para sang si tersebut bahwa kepada bagi hingga agar saat
-    apa siapa kapan mengapa bagaimana berapa mana apakah dimana kenapa seperti lebih ada tak tidak nya
-    the a an of to in on at for by with from and or is are was were be been being did do does done
-    who what when where why how which whom whose that this these those it its as about into than
-    they them their he she his her we you i me my our your will would can could should has have had
-    say said says tell told according there here any some not no yes if then so also
-    """.split()
-)
-
-# Longest first within each family; "memper-"/"diper-"/"per-" and "ke-" make "memperingatkan" meet
-# "mengingatkan", "pertemuan" meet "bertemu", "kedatangan" meet "datang".
-_PREFIXES = tuple("memper meny meng mem men me diper peng pem pen per ber ter di ke".split())
-_SUFFIXES = ("nya", "lah", "kah", "pun", "kan", "an", "i")
-
-
-def stem(word: str) -> str:
-    """Strip common Indonesian particles, suffixes and prefixes, keeping a stem of >= 4 letters.
-
-    Applied to questions and passages alike, consistency matters more than linguistic accuracy.
-    """
-    if word.isdigit() or len(word) <= 4:
-        return word
-    for suf in _SUFFIXES:
-        if word.endswith(suf) and len(word) - len(suf) >= 4:
-            word = word[: -len(suf)]
-            break
-    for pre in _PREFIXES:
-        if word.startswith(pre) and len(word) - len(pre) >= 4:
-            return word[len(pre) :]
-    return word
-
-
-def _words(text: str) -> list[str]:
-    """The lower-cased words of `text`, English possessive endings dropped."""
-    return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed content words of `text` (stop words and possessive endings dropped)."""
-    return [stem(w) for w in _words(text) if w not in _STOP]
-
 
 # A capitalised word, hyphenated parts included ("Bangsa-Bangsa"); all-capital words are acronyms
 # already and end a run.
@@ -92,18 +46,20 @@ def _close(run: list[str], out: list[str]) -> None:
         out.append("".join(run))
 
 
-def index_terms(text: str) -> list[str]:
+def index_terms(text: str, stemmer: Callable[[str], str] = stem) -> list[str]:
     """What BM25 indexes and searches for: the stemmed content words and the acronyms of `text`, so
     "PBB" in a question finds "Perserikatan Bangsa-Bangsa" in an article and the reverse."""
-    return tokenize(text) + acronyms(text)
+    return tokenize(text, stemmer) + acronyms(text)
 
 
 class BM25:
     """Okapi BM25 over documents keyed by id, with incremental add and remove by article."""
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, k1: float = 1.2, b: float = 0.75, stemmer: Callable[[str], str] = stem) -> None:
         self.k1 = k1
         self.b = b
+        # Another stemmer only for measuring one against the other (vectorstore/text/bench_stemmer.py).
+        self._stem = stemmer
         self._postings: dict[str, dict[str, int]] = {}
         self._length: dict[str, int] = {}
         self._terms: dict[str, Counter[str]] = {}
@@ -124,7 +80,7 @@ class BM25:
     def _add(self, doc_id: str, article_id: str, text: str) -> None:
         if doc_id in self._length:
             self._remove_doc(doc_id)
-        terms = Counter(index_terms(text))
+        terms = Counter(index_terms(text, self._stem))
         self._terms[doc_id] = terms
         self._length[doc_id] = sum(terms.values())
         self._total += self._length[doc_id]
@@ -169,16 +125,17 @@ class BM25:
         an English word, the Indonesian words it may stand for (`vectorstore.glossary`)."""
         out: list[tuple[str, ...]] = []
         seen: set[str] = set()
+        stop, stem_ = stop_words(), self._stem
         for word in _words(query):
-            if word in _STOP or stem(word) in seen:
+            if word in stop or stem_(word) in seen:
                 continue
-            primary = stem(word)
+            primary = stem_(word)
             seen.add(primary)
             if primary in self._postings:
                 out.append((primary,))
                 continue
-            others = {stem(v) for v in spellings(word)} | spellings(word)
-            others |= {stem(t) for t in translations(word)}
+            others = {stem_(v) for v in spellings(word)} | spellings(word)
+            others |= {stem_(t) for t in translations(word)}
             out.append((primary, *sorted(t for t in others - seen if t in self._postings)))
         # An acronym made from the query's own capitalised words ("North Korea" -> "nk") is another
         # spelling of words already counted: it counts where the index holds it, never as a missing word.

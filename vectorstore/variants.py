@@ -1,6 +1,6 @@
 """Other spellings a question's word may have in the articles, for the lexical index to try.
 
-The light stemmer (`vectorstore.lexical.stem`) takes one guess per word and must give the same answer
+The stemmer (`vectorstore.text.stemming.stem`) takes one guess per word and must give the same answer
 for questions and articles. When a question's word is not in the index under that guess, two kinds of
 other guesses are worth trying, and the index keeps those it holds:
 
@@ -18,19 +18,8 @@ from __future__ import annotations
 
 import re
 
-_ID_PREFIXES = "memper diper meny meng mem men me peny peng pem pen per pe ber be ter te di ke se".split()
-# A nasal prefix before a vowel stands for a root's first letter that it replaced.
-_RECODED = {
-    "meny": "s",
-    "peny": "s",
-    "mem": "p",
-    "pem": "p",
-    "men": "t",
-    "pen": "t",
-    "meng": "k",
-    "peng": "k",
-}
-_ID_SUFFIXES = ("nya", "lah", "kah", "pun", "kan", "an", "i")
+from vectorstore.text.affixes import prefixes, recoded, suffixes
+
 _MIN_ROOT = 4
 
 # English endings and their usual Indonesian form, longest first.
@@ -67,21 +56,19 @@ def indonesian_roots(word: str) -> set[str]:
     bodies = {word}
     for _ in range(2):
         bodies |= {
-            b[: -len(s)]
-            for b in bodies
-            for s in _ID_SUFFIXES
-            if b.endswith(s) and len(b) - len(s) >= _MIN_ROOT
+            b[: -len(s)] for b in bodies for s in suffixes() if b.endswith(s) and len(b) - len(s) >= _MIN_ROOT
         }
     roots = set(bodies)
+    nasal = recoded()
     for body in bodies:
-        for prefix in _ID_PREFIXES:
+        for prefix in (p.text for p in prefixes()):
             rest = body[len(prefix) :]
             if not body.startswith(prefix) or len(rest) < _MIN_ROOT - 1:
                 continue
             if len(rest) >= _MIN_ROOT:
                 roots.add(rest)
-            if prefix in _RECODED and rest[0] in "aeiou":
-                roots.add(_RECODED[prefix] + rest)
+            if prefix in nasal and rest[0] in "aeiou":
+                roots.add(nasal[prefix] + rest)
     return {r for r in roots if len(r) >= _MIN_ROOT}
 
 
