@@ -96,7 +96,7 @@ def ingest(
     with edge():
         settings = Settings()
         if rebuild:
-            from vectorstore.store import drop_index
+            from vectorstore.chroma import drop_index
 
             drop_index(settings.store)
         from bot.services import build_services

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from vectorstore.chroma import chunk_text
 from vectorstore.chunking import build_chunks
 from vectorstore.cleaning import content_regions
 from vectorstore.config import IngestSettings
@@ -23,7 +24,7 @@ from vectorstore.loading import iter_sources
 from vectorstore.metadata import extract_metadata
 from vectorstore.models import Article, Clause, IngestReport, LoadedArticle, LoadFailure, Sentence
 from vectorstore.sentences import clause_spans, embedding_spans, split_sentences
-from vectorstore.store import ChromaStore, chunk_text
+from vectorstore.store import ChromaStore
 
 # Bump when cleaning, splitting or chunking change what is indexed: every article is then re-indexed.
 # 2: a sentence that leans back is embedded with the sentence before it (`embedding_spans`).

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from vectorstore.chroma import clause_id
 from vectorstore.config import RetrievalSettings
 from vectorstore.embeddings import ArrayEmbeddings
 from vectorstore.models import ArticleRecord, Filters, Passage
 from vectorstore.sentences import ATTRIBUTING_VERBS, joinable, leans_back
-from vectorstore.store import ChromaStore, clause_id
+from vectorstore.store import ChromaStore
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
