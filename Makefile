@@ -35,6 +35,7 @@ run: ingest
 lint: install
 	$(BIN)/ruff check bot vectorstore tests
 	$(BIN)/ruff format --check bot vectorstore tests
+	$(BIN)/lint-imports
 
 types: install
 	$(BIN)/mypy
@@ -69,4 +70,4 @@ docs: install
 	$(BIN)/python -m bot.settings_doc docs/configuration.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
