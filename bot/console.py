@@ -3,7 +3,9 @@
 the progress bar of long commands.
 
 Exit codes: 0 success; 1 some inputs failed (the rest was ingested); 2 bad input or usage;
-3 not found; 4 index built with another embedding model; 5 an upstream service failed.
+3 not found; 4 index built with another embedding model; 5 an upstream service failed (a Chroma
+server, a SQLite file, the LLM); 6 a damaged or wrong data directory (the line names the file and what
+to do; nothing was changed); 7 no index where one was expected, or one with no articles.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from vectorstore.errors import (
     BadInputError,
     ClaimbotError,
+    DataDirError,
+    EmptyIndexError,
     IndexMismatchError,
     NotFoundError,
     UpstreamError,
@@ -43,6 +47,8 @@ EXIT_CODES: dict[type[ClaimbotError], int] = {
     NotFoundError: 3,
     IndexMismatchError: 4,
     UpstreamError: 5,
+    DataDirError: 6,
+    EmptyIndexError: 7,
 }
 
 

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from vectorstore.models import Filters
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
+
+
+def searchable(text: str) -> str:
+    """`text` if it can be searched for: no control characters (a NUL, an escape; tabs and line breaks
+    are fine) and at least one letter or digit in any script. "?", an emoji or zero-width spaces have
+    no word to look up; quoting the articles nearest to them would answer nothing (422 in the API)."""
+    for i, ch in enumerate(text):
+        if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc":
+            raise PydanticCustomError(
+                "control_character",
+                "holds the control character {code} at position {at}: send plain text",
+                {"code": f"U+{ord(ch):04X}", "at": i},
+            )
+    if not any(ch.isalnum() for ch in text):
+        raise PydanticCustomError("no_words", "has no word to search for (no letter or digit)")
+    return text
 
 
 class Citation(BaseModel):
@@ -35,6 +53,8 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int = Field(default=5, ge=1, le=MAX_TOP_K, description="Most citations to return.")
     filters: Filters | None = None
+
+    _searchable = field_validator("question")(searchable)
 
 
 class Answer(BaseModel):
@@ -68,6 +88,8 @@ class CheckRequest(BaseModel):
     claim: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int = Field(default=5, ge=1, le=MAX_EVIDENCE, description="Most evidence quotes to return.")
     filters: Filters | None = None
+
+    _searchable = field_validator("claim")(searchable)
 
 
 class Evidence(Citation):

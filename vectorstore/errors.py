@@ -32,9 +32,29 @@ class IndexMismatchError(ClaimbotError):
 
 
 class UpstreamError(ClaimbotError):
-    """A service claimbot depends on (a Chroma server, an LLM endpoint) failed or is unreachable."""
+    """A service claimbot depends on (a Chroma server, an LLM endpoint, a SQLite file) failed or is
+    unreachable while running. Retrying later may work: the API answers 503 with `Retry-After`."""
 
     code = "upstream_error"
+
+
+class IndexUnavailableError(UpstreamError):
+    """The index's storage (a Chroma server, or the embedded Chroma files) failed at run time. The API
+    stops sending work to it and probes it again with growing pauses until it answers."""
+
+
+class DataDirError(ClaimbotError):
+    """A data directory or database file is not what it should be (a file where a folder belongs, a
+    damaged SQLite file). An operator must act; claimbot never overwrites or deletes it to "repair" it."""
+
+    code = "damaged_data"
+
+
+class EmptyIndexError(ClaimbotError):
+    """There is no index where one was expected, or it holds no articles: ingest some first. Distinct
+    from an answer saying the articles do not cover a question."""
+
+    code = "empty_index"
 
 
 class QuoteIntegrityError(ClaimbotError):

@@ -58,7 +58,7 @@ class BM25:
     def __init__(self, k1: float = 1.2, b: float = 0.75, stemmer: Callable[[str], str] = stem) -> None:
         self.k1 = k1
         self.b = b
-        # Another stemmer only for measuring one against the other (vectorstore/text/bench_stemmer.py).
+        # Another stemmer only for measuring one against the other (vectorstore/stemmer_bench.py).
         self._stem = stemmer
         self._postings: dict[str, dict[str, int]] = {}
         self._length: dict[str, int] = {}
@@ -207,6 +207,12 @@ class BM25:
                 held = [t for t in concept if t in self._postings] or [concept[0]]
                 total += max(self._idf(t, n) for t in held) * (self.k1 + 1.0)
             return total
+
+    def knows_any(self, query: str) -> bool:
+        """Whether the index holds any content word of `query`, in any spelling or translation the
+        search itself would match. A greeting or key-mash holds none: there is nothing to look up."""
+        with self._lock:
+            return any(t in self._postings for concept in self._concepts(query) for t in concept)
 
 
 def query_terms(text: str) -> Iterable[str]:

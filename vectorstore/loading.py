@@ -342,6 +342,10 @@ def _check_record(record: object) -> tuple[str, str, ArticleMeta]:
             raise _Unusable(f"{key!r} must be a string, got {_json_type(value)}")
         if not value.strip():
             raise _Unusable(f"{key!r} is empty")
+    # A NUL escaped as \u0000 is as binary as a raw NUL byte, which `_decode` refuses in a file.
+    for key, value in record.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise _Unusable(f"{key!r} holds a NUL character (U+0000) at offset {value.index(chr(0))}")
     article_id: str = record["id"]
     problem = _id_problem(article_id)
     if problem:

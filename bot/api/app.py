@@ -1,8 +1,13 @@
 """The FastAPI application: translates HTTP to the services and errors to JSON, nothing more.
 
-`create_app(settings)` builds the app and does nothing else; its lifespan opens the conversation store
-and loads the model and index in the background, so `/healthz` answers at once and `/readyz` says 503
-until they are ready. Tests (and embedders) may hand in ready `services` instead.
+`create_app(settings)` builds the app and does nothing else; its lifespan checks the data directory
+(a damaged one stops the start with one line naming the file), opens the conversation store and has
+the `Supervisor` (bot/api/health.py) load the model and index in the background, so `/healthz`
+(liveness) answers at once and `/readyz` says 503 until they are ready, and again while the index is
+down. Tests (and embedders) may hand in ready `services` instead.
+
+Swagger UI (`/docs`) and ReDoc (`/redoc`) are served with the assets fastapi-offline ships, so they
+work on a machine without internet.
 
 Middleware, outermost first: the request log (request id, JSON line, metrics, last-resort 500), CORS
 (when origins are configured, so error responses carry its headers too), the body size limit. Auth and
@@ -11,28 +16,30 @@ the rate limit are route dependencies.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.api import articles, chat, metrics, openai_compat
-from bot.api.auth import RateLimiter, caller_dependency
+from bot.api.auth import RateLimiter, caller_dependency, failure_limiter
 from bot.api.deps import ServicesDep
 from bot.api.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from bot.api.health import Supervisor
 from bot.api.limits import BodyLimitMiddleware
 from bot.api.logging_mw import RequestLogMiddleware, configure_logging
 from bot.api.metrics import Metrics
 from bot.conversations.store import ConversationStore
 from bot.services import Services
 from bot.settings import Settings
+from vectorstore.datadir import check_store
+from vectorstore.errors import ClaimbotError
 
 log = logging.getLogger("claimbot.api")
 
@@ -53,19 +60,6 @@ class Readiness(BaseModel):
     sentences: int
     chunks: int
     clauses: int = Field(description="Vectors of the parts of long sentences (the words quoted, clauses).")
-
-
-async def _load_services(app: FastAPI, settings: Settings) -> None:
-    from bot.services import build_services
-
-    try:
-        app.state.services = await run_in_threadpool(build_services, settings)
-    except Exception as exc:  # reported by /readyz and the log; the process stays up to say why
-        app.state.load_error = str(exc) or type(exc).__name__
-        log.exception("the model or index failed to load", extra={"fields": {"error": app.state.load_error}})
-        return
-    fields = {"model": app.state.services.embeddings.model_id, "pid": os.getpid()}
-    log.info("ready", extra={"fields": fields})
 
 
 def _openapi_with_upload_schemas(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -90,9 +84,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.conversations = await run_in_threadpool(
-            ConversationStore.open, settings.conversations, settings.store.data_dir
-        )
+        try:
+            await run_in_threadpool(check_store, settings.store)
+            app.state.conversations = await run_in_threadpool(
+                ConversationStore.open, settings.conversations, settings.store.data_dir
+            )
+        except ClaimbotError as exc:  # a damaged data directory: refuse to start, saying which file
+            log.error("cannot start", extra={"fields": {"error": str(exc), "code": exc.code}})
+            raise
         log.info(
             "starting",
             extra={
@@ -104,16 +103,15 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
                 }
             },
         )
-        loading = None if services is not None else asyncio.create_task(_load_services(app, settings))
+        app.state.supervisor.start()
         if app.state.slack is not None:
             await app.state.slack.start()
         yield
         if app.state.slack is not None:
             await app.state.slack.stop()  # lets answers in progress reach Slack (bounded)
-        if loading is not None and not loading.done():
-            loading.cancel()
+        app.state.supervisor.stop()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="claimbot",
         summary="Answers from news articles in verbatim, cited quotes.",
         description=DESCRIPTION,
@@ -122,13 +120,18 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     )
     app.state.settings = settings
     app.state.services = services
-    app.state.load_error = None
-    app.state.metrics = Metrics(lambda: app.state.services)
+
+    def ready(loaded: Services) -> None:
+        app.state.services = loaded
+
+    app.state.supervisor = Supervisor(settings, services, on_ready=ready)
+    app.state.metrics = Metrics(app.state.supervisor)
     install_error_handlers(app)
 
     limiter = RateLimiter(settings.auth.rate_limit_per_minute, settings.auth.rate_limit_burst)
-    user = caller_dependency(settings.auth, limiter, admin=False)
-    admin = caller_dependency(settings.auth, limiter, admin=True)
+    failures = failure_limiter(settings.auth)
+    user = caller_dependency(settings.auth, limiter, admin=False, failures=failures)
+    admin = caller_dependency(settings.auth, limiter, admin=True, failures=failures)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -137,7 +140,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @app.get("/readyz", tags=["operations"], responses={503: {"model": ErrorBody}})
     def readyz(services: ServicesDep) -> Readiness:
-        """The model is loaded and the index is open (503 until then)."""
+        """The model is loaded and the index answers (503 while loading, or while the index is down:
+        then `Retry-After` says when the server tries it again)."""
         counts = services.store.counts()
         return Readiness(status="ready", model=services.embeddings.model_id, **counts)
 

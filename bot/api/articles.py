@@ -11,6 +11,10 @@ replaced, bad files reported by name in `failed` while the rest goes in. Files a
 `<data dir>/uploads/` with their names (so an article keeps the same origin, and the same content hash,
 when the same file is uploaded again), one upload at a time per machine, and removed once ingested:
 the index keeps the original text.
+
+Nothing the API returns names a path on the server: a report's `failed` entries name the uploaded file
+(`notes.txt`, `feed.jsonl:3`) or the JSON record (`articles.2`), and an article's `origin` is its file
+name.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from vectorstore.models import ArticleRecord, IngestReport, LoadFailure, StoredA
 
 MAX_PAGE = 500
 MAX_FILES = 1000
+_RECORDS_FILE = "articles.jsonl"
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
@@ -156,8 +161,24 @@ def ingest_files(services: Services, staging: Path, files: list[tuple[str, IO[by
         lone = [p for n, p in staged.items() if _kind(n) == "sidecar" and not _has_article(p, staged)]
         if lone:
             report.failed.extend(services.ingestor.ingest(lone).failed)
-    report.failed = failed + report.failed
+    report.failed = failed + [_public(f, work) for f in report.failed]
     return report
+
+
+def _public(failure: LoadFailure, work: Path, records: bool = False) -> LoadFailure:
+    """The failure with the staging folder's path taken out of its origin and reason (JSON records
+    are named `articles.N`, as in a 422 message, rather than by their line of the staged file)."""
+    prefix = f"{work}/"
+    origin = failure.origin.removeprefix(prefix)
+    if records and origin.startswith(f"{_RECORDS_FILE}:"):
+        line = origin.removeprefix(f"{_RECORDS_FILE}:")
+        origin = f"articles.{int(line) - 1}" if line.isdigit() else "articles"
+    return LoadFailure(origin=origin, reason=failure.reason.replace(prefix, ""))
+
+
+def public_origin(record: ArticleRecord) -> ArticleRecord:
+    """The record with `origin` cut to its file name: where the server keeps files is its own affair."""
+    return record.model_copy(update={"origin": PurePosixPath(record.origin).name})
 
 
 def _has_article(sidecar: Path, staged: dict[str, Path]) -> bool:
@@ -168,12 +189,14 @@ def _has_article(sidecar: Path, staged: dict[str, Path]) -> bool:
 def ingest_records(services: Services, staging: Path, batch: ArticlesIn) -> IngestReport:
     """Ingest JSON records as one JSONL file staged as `articles.jsonl` (blocking: call from a thread)."""
     with _staging(staging) as work:
-        path = work / "articles.jsonl"
+        path = work / _RECORDS_FILE
         with path.open("w", encoding="utf-8") as out:
             for record in batch.articles:
                 out.write(json.dumps(record.model_dump(mode="json", exclude_none=True), ensure_ascii=False))
                 out.write("\n")
-        return services.ingestor.ingest([path])
+        report = services.ingestor.ingest([path])
+        report.failed = [_public(f, work, records=True) for f in report.failed]
+        return report
 
 
 async def _read_upload(request: Request) -> list[tuple[str, IO[bytes]]]:
@@ -194,7 +217,7 @@ async def _read_records(request: Request) -> ArticlesIn:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         if errors and errors[0]["type"] == "json_invalid":
-            raise ApiError(422, f"body: invalid JSON ({errors[0]['msg']})") from None
+            raise ApiError(400, f"body: invalid JSON ({errors[0]['msg']})") from None
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
 
 
@@ -211,14 +234,14 @@ def build_router(settings: Settings, user: Callable[..., Any], admin: Callable[.
     ) -> ArticlePage:
         """The indexed articles with their metadata, a page at a time."""
         records = sorted(services.store.records().values(), key=lambda r: r.article_id)
-        return ArticlePage(
-            total=len(records), offset=offset, limit=limit, articles=records[offset : offset + limit]
-        )
+        page = [public_origin(r) for r in records[offset : offset + limit]]
+        return ArticlePage(total=len(records), offset=offset, limit=limit, articles=page)
 
     @router.get("/{article_id}", dependencies=[Depends(user)], responses=NOT_FOUND)
     def get_article(article_id: str, services: ServicesDep) -> StoredArticle:
         """An article's metadata and the original text every start/end offset refers to."""
-        return services.store.get_article(article_id)
+        article = services.store.get_article(article_id)
+        return article.model_copy(update={"origin": PurePosixPath(article.origin).name})
 
     @router.post(
         "",

@@ -11,6 +11,10 @@ fingerprint (`key:` and 16 hex digits of its SHA-256).
 The rate limit is a token bucket per caller (key fingerprint, or client address on an open API):
 CLAIMBOT_RATE_LIMIT_BURST requests at once, refilled at CLAIMBOT_RATE_LIMIT_PER_MINUTE. It is kept in
 each worker process, so N workers allow up to N times the rate in total.
+
+Failed authentication has a bucket of its own per client address (CLAIMBOT_AUTH_FAILURES_PER_MINUTE):
+each 401 spends from it, and once it is empty that address gets 429 with `Retry-After` for every
+request until it refills, so keys cannot be guessed at the speed of the network.
 """
 
 from __future__ import annotations
@@ -79,6 +83,16 @@ class RateLimiter:
                 self._forget_full(now)
         return wait
 
+    def blocked(self, caller: str, now: float | None = None) -> float:
+        """Seconds until `caller` may spend again (0.0 when it may now), without spending."""
+        if not self.enabled:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(caller, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     def _forget_full(self, now: float) -> None:
         # A bucket that has refilled completely is the same as no bucket.
         full_after = self.burst / self.rate
@@ -117,17 +131,47 @@ _UNKNOWN = "the API key is not valid"
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
+def failure_limiter(settings: AuthSettings) -> RateLimiter:
+    """The bucket of failed authentications per client address (shared by every route of an app)."""
+    per_minute = settings.auth_failures_per_minute
+    return RateLimiter(per_minute, max(1, per_minute))
+
+
+def _too_many_failures(wait: float) -> ApiError:
+    retry = max(1, math.ceil(wait))
+    return ApiError(
+        429,
+        f"too many requests with a missing or wrong API key from this address; retry in {retry} s",
+        headers={"Retry-After": str(retry)},
+    )
+
+
 def caller_dependency(
-    settings: AuthSettings, limiter: RateLimiter, *, admin: bool
+    settings: AuthSettings,
+    limiter: RateLimiter,
+    *,
+    admin: bool,
+    failures: RateLimiter | None = None,
 ) -> Callable[..., Awaitable[Caller]]:
-    """The dependency that authenticates and rate-limits a route.
+    """The dependency that authenticates and rate-limits a route (`failures`: the bucket of failed
+    authentications per address, see the module docstring).
 
     When keys are configured it declares the bearer scheme, so the OpenAPI spec shows the routes need it.
     """
 
     async def check(request: Request, token: str | None) -> Caller:
-        owner, is_admin = authorize(settings, token, admin=admin)
         client = request.client.host if request.client else "unknown"
+        blocked = failures.blocked(f"ip:{client}") if failures is not None else 0.0
+        if blocked > 0:
+            raise _too_many_failures(blocked)
+        try:
+            owner, is_admin = authorize(settings, token, admin=admin)
+        except ApiError as exc:
+            if exc.status == 401 and failures is not None:
+                wait = failures.take(f"ip:{client}")
+                if wait > 0:
+                    raise _too_many_failures(wait) from None
+            raise
         caller = Caller(owner=owner, rate_key=owner or f"ip:{client}", admin=is_admin)
         note_caller(request, caller.rate_key)
         wait = limiter.take(caller.rate_key)

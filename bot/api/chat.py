@@ -25,12 +25,12 @@ from starlette.concurrency import run_in_threadpool
 from bot.api.auth import CallerDep
 from bot.api.deps import ConversationsDep, MetricsDep, ServicesDep, SettingsDep
 from bot.api.errors import NOT_FOUND
-from bot.api.fields import NOT_BLANK, AskBody, CheckBody, JsonInt, StrictFilters
+from bot.api.fields import AskBody, CheckBody, JsonInt, SearchableText, StrictFilters
 from bot.api.logging_mw import note_text
 from bot.api.streaming import answer_pieces, event_stream, sse, sse_response
 from bot.conversations.reply import ChatReply, reply
 from bot.conversations.store import CONVERSATION_ID_PATTERN, Conversation
-from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, CheckResult, SearchResults
+from bot.models import MAX_TOP_K, Answer, CheckResult, SearchResults
 from vectorstore.errors import NotFoundError
 
 ConversationId = Annotated[
@@ -43,7 +43,7 @@ class SearchRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
+    query: SearchableText
     top_k: JsonInt = Field(default=5, ge=1, le=MAX_TOP_K, description="How many passages.")
     filters: StrictFilters | None = None
 
@@ -53,7 +53,7 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
+    message: SearchableText
     conversation_id: str | None = Field(
         default=None,
         pattern=CONVERSATION_ID_PATTERN,

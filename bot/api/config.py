@@ -49,6 +49,14 @@ class AuthSettings(BaseSettings):
         le=1_000_000,
         description="Requests a key may make at once before the per-minute rate applies.",
     )
+    auth_failures_per_minute: int = Field(
+        default=10,
+        ge=0,
+        le=1_000_000,
+        description="Requests with a missing or wrong API key allowed per client address a minute (10 "
+        "at once), in each worker; beyond it: 429 with Retry-After, whatever key is sent. 0 turns it "
+        "off. 10: a person who mistypes a key retries a few times; a guesser gets 14,400 tries a day.",
+    )
 
     @field_validator("api_keys", "admin_keys", mode="before")
     @classmethod
@@ -88,6 +96,15 @@ class HttpSettings(BaseSettings):
         le=2_000_000_000,
         description="Largest request body of POST /v1/articles (all files of one upload together); each "
         "file is also limited by CLAIMBOT_MAX_FILE_BYTES.",
+    )
+    reconnect_max_s: float = Field(
+        default=30.0,
+        ge=0.5,
+        le=3600,
+        description="Longest pause between attempts to reach an index (Chroma server) that failed or "
+        "was down at start; pauses start at 0.5 s and double. 30 s: a returning server is used again "
+        "within half a minute (a readiness probe's usual period is 10 s) while a dead one is asked at "
+        "most twice a minute per worker.",
     )
     log_message_text: bool = Field(
         default=False,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from bot.api.errors import ApiError
+from bot.api.health import Supervisor
 from bot.api.metrics import Metrics
 from bot.conversations.store import ConversationStore
 from bot.services import Services
@@ -14,13 +15,28 @@ from bot.settings import Settings
 
 
 def get_services(request: Request) -> Services:
-    """The services the lifespan built; 503 until they are ready."""
-    services: Services | None = getattr(request.app.state, "services", None)
+    """The services the supervisor loaded; 503 while loading, or while the index is down."""
+    supervisor: Supervisor = request.app.state.supervisor
+    services = supervisor.services
     if services is None:
-        failed = getattr(request.app.state, "load_error", None)
-        message = f"the model or index failed to load: {failed}" if failed else None
-        raise ApiError(503, message or "the model and index are still loading", headers={"Retry-After": "2"})
+        if supervisor.load_error:  # no Retry-After: waiting does not fix it, the operator must
+            raise ApiError(503, f"the model or index failed to load: {supervisor.load_error}")
+        if supervisor.fault:
+            raise _upstream(supervisor, "the index cannot be reached yet")
+        raise ApiError(503, "the model and index are still loading", headers={"Retry-After": "2"})
+    if supervisor.down():
+        raise _upstream(supervisor, "the index is unavailable")
     return services
+
+
+def _upstream(supervisor: Supervisor, what: str) -> ApiError:
+    retry = supervisor.retry_after()
+    return ApiError(
+        503,
+        f"{what}: {supervisor.fault}; the server reconnects by itself (next attempt in {retry} s)",
+        code="upstream_error",
+        headers={"Retry-After": str(retry)},
+    )
 
 
 def get_settings(request: Request) -> Settings:

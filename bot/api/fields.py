@@ -9,13 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from bot.models import MAX_EVIDENCE, MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, CheckRequest
+from bot.models import MAX_EVIDENCE, MAX_QUESTION_CHARS, MAX_TOP_K, AskRequest, CheckRequest, searchable
 from vectorstore.models import Filters
 
-# A search (not a full match): the text holds something other than whitespace.
-NOT_BLANK = r"\S"
+# What `bot.models.searchable` accepts, as the spec's pattern (read with Python's Unicode classes, as
+# schemathesis does): no control character but tab and line breaks, and a letter or digit somewhere.
+# The validator, not the pattern, does the checking, so a refusal names the problem in words.
+_PLAIN = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*"
+SEARCHABLE_PATTERN = rf"^{_PLAIN}[^\W_]{_PLAIN}$"
+SearchableText = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra={"pattern": SEARCHABLE_PATTERN}),
+    AfterValidator(searchable),
+]
 
 
 def _iso_text(value: Any) -> Any:
@@ -44,7 +52,7 @@ class StrictFilters(Filters):
 class AskBody(AskRequest):
     """A question about the indexed articles (the body of /v1/ask)."""
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
+    question: SearchableText
     top_k: JsonInt = Field(default=5, ge=1, le=MAX_TOP_K, description="Most citations to return.")
     filters: StrictFilters | None = None
 
@@ -52,6 +60,6 @@ class AskBody(AskRequest):
 class CheckBody(CheckRequest):
     """A claim to check (the body of /v1/check)."""
 
-    claim: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_BLANK)
+    claim: SearchableText
     top_k: JsonInt = Field(default=5, ge=1, le=MAX_EVIDENCE, description="Most evidence quotes to return.")
     filters: StrictFilters | None = None

@@ -6,7 +6,7 @@
 - `claimbot_retrieval_duration_seconds{operation}`: hybrid search inside `ask`/`chat` (timed through the
   answer chain's callbacks, on its `retrieve` step) and `search`;
 - `claimbot_index_articles`, `claimbot_index_sentences`, `claimbot_index_chunks`: what the index holds,
-  read when scraped; `claimbot_ready`: 1 once the model is loaded and the index open.
+  read when scraped; `claimbot_ready`: 1 once the model is loaded and while the index answers.
 
 Each app has its own registry; with several workers each process counts its own requests (a scrape
 reaches one of them), while the index figures are the same in all.
@@ -15,7 +15,7 @@ reaches one of them), while the index figures are the same in all.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -26,25 +26,33 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from bot.services import Services
+from bot.api.health import Supervisor
+from vectorstore.errors import UpstreamError
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
 class _IndexCollector(Collector):
-    """Index size, read from the store at scrape time."""
+    """Index size, read from the store at scrape time (nothing while the index is down)."""
 
-    def __init__(self, services: Callable[[], Services | None]) -> None:
-        self.services = services
+    def __init__(self, supervisor: Supervisor) -> None:
+        self.supervisor = supervisor
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        services = self.services()
+        services = self.supervisor.services
+        counts: dict[str, int] | None = None
+        if services is not None and not self.supervisor.down():
+            try:
+                counts = services.store.counts()
+            except UpstreamError:
+                counts = None  # the next request marks the index down; a scrape must not fail
         yield GaugeMetricFamily(
-            "claimbot_ready", "1 when the model is loaded and the index open.", value=int(bool(services))
+            "claimbot_ready",
+            "1 when the model is loaded and the index answers.",
+            value=int(counts is not None),
         )
-        if services is None:
+        if counts is None:
             return
-        counts = services.store.counts()
         for name in ("articles", "sentences", "chunks", "clauses"):
             yield GaugeMetricFamily(
                 f"claimbot_index_{name}", f"{name.capitalize()} in the index.", value=counts.get(name, 0)
@@ -77,7 +85,7 @@ class _RetrievalTimer(BaseCallbackHandler):
 class Metrics:
     """The app's metrics and the hooks that feed them."""
 
-    def __init__(self, services: Callable[[], Services | None]) -> None:
+    def __init__(self, supervisor: Supervisor) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "claimbot_http_requests",
@@ -99,7 +107,7 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_IndexCollector(services))
+        self.registry.register(_IndexCollector(supervisor))
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """The request-log middleware's hook."""

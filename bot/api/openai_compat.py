@@ -25,6 +25,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import MetricsDep, ServicesDep, SettingsDep
@@ -33,7 +34,7 @@ from bot.api.fields import JsonInt, StrictFilters
 from bot.api.logging_mw import note_text
 from bot.api.streaming import answer_pieces, event_stream, sse, sse_response
 from bot.conversations.followup import retrieval_question
-from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, AskRequest, Citation
+from bot.models import MAX_QUESTION_CHARS, MAX_TOP_K, Answer, AskRequest, Citation, searchable
 
 MODEL_ID = "claimbot"
 
@@ -138,6 +139,10 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[str]]:
         raise ApiError(422, f"messages.{last}.content: the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise ApiError(422, f"messages.{last}.content: at most {MAX_QUESTION_CHARS} characters")
+    try:
+        searchable(question)
+    except PydanticCustomError as exc:
+        raise ApiError(422, f"messages.{last}.content: {exc.message()}") from None
     history = [m.text().strip() for m in messages[:last] if m.role == "user" and m.text().strip()]
     return question, history
 

@@ -24,6 +24,14 @@ class ConversationSettings(BaseSettings):
         le=36_500,
         description="Conversations untouched for longer than this are deleted; 0 keeps them forever.",
     )
+    conversation_max_turns: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Turns a conversation keeps: each new turn beyond it drops the oldest (turn numbers "
+        "are not reused). 100: a follow-up reads at most 10 earlier questions, and 100 turns of 5 "
+        "citations make a GET of about 0.3 MB.",
+    )
     followup_questions: int = Field(
         default=2,
         ge=0,

@@ -18,8 +18,8 @@ from tests.conftest import make_settings
 
 
 def api_settings(data_dir: Path, **groups: dict[str, object]) -> Any:
-    """Settings for an API under test: the rate limit off unless a test turns it on."""
-    auth = {"rate_limit_per_minute": 0, **groups.pop("auth", {})}
+    """Settings for an API under test: the rate limits off unless a test turns them on."""
+    auth = {"rate_limit_per_minute": 0, "auth_failures_per_minute": 0, **groups.pop("auth", {})}
     return make_settings(data_dir, auth=auth, **groups)
 
 

@@ -122,7 +122,8 @@ def test_errors_are_json(client: TestClient) -> None:
     method = client.put("/v1/ask", json={})
     assert method.status_code == 405 and method.json()["error"]["code"] == "method_not_allowed"
     bad_json = client.post("/v1/ask", content=b"{", headers={"content-type": "application/json"})
-    assert bad_json.status_code == 422 and bad_json.json()["error"]["code"] == "invalid_request"
+    assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "bad_request"
+    assert bad_json.json()["error"]["message"].startswith("body: invalid JSON")
 
 
 def test_body_size_limit_is_a_json_413(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
