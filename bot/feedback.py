@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.config.feedback import FeedbackSettings
+from bot.migrations import Migration
 from bot.models import Citation, Evidence, Verdict
 from bot.sqlite_file import SqliteFile
 from vectorstore.errors import BadInputError, NotFoundError
@@ -75,6 +76,11 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 """
 
+# The schema's migrations, oldest first (bot/migrations.py): to change the schema, append one; never
+# edit one that has shipped. Migration 1 is the schema from before versioning (IF NOT EXISTS adopts
+# a file made then).
+MIGRATIONS = (Migration("answers and the votes on them", _SCHEMA),)
+
 
 def database_path(settings: FeedbackSettings, data_dir: Path) -> Path:
     """The SQLite file `settings` name (a path or a sqlite:/// URL), or the default under `data_dir`."""
@@ -99,9 +105,11 @@ def _dump(items: Sequence[BaseModel]) -> str:
 class FeedbackStore(SqliteFile):
     """Answers posted and the votes on them, in one SQLite file, safe across threads and processes."""
 
+    migrations = MIGRATIONS
+
     def __init__(self, path: Path, *, retention_days: float = 30.0) -> None:
         self.retention_s = retention_days * 86_400
-        super().__init__(path, _SCHEMA)
+        super().__init__(path)
         self.purge()
 
     @classmethod

@@ -3,27 +3,34 @@ conversation store, the feedback store and the Slack event ledger.
 
 A new connection for every operation (connections are not shared between threads), WAL mode so readers
 run while one writer writes, and `BEGIN IMMEDIATE` for writes so two processes never both think they
-hold the write lock.
+hold the write lock. Opening the file applies the store's schema migrations it lacks (`bot/migrations.py`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
+
+from bot.migrations import Migration, migrate
 
 
 class SqliteFile:
-    """A SQLite file with `schema` applied, opened per operation."""
+    """A SQLite file brought up to the schema of `migrations` (see `bot/migrations.py`), opened per
+    operation."""
 
-    def __init__(self, path: Path, schema: str) -> None:
+    # Every store lists its schema's migrations, oldest first; migration 1 is the original schema.
+    migrations: ClassVar[Sequence[Migration]] = ()
+
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             # The journal mode is stored in the file: set once, it holds for every later connection.
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(schema)
+            migrate(db, self.migrations, self.path.name)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

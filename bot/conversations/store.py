@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from bot.config.conversations import ConversationSettings
+from bot.migrations import Migration
 from bot.models import Answer, CheckResult, Citation
 from bot.sqlite_file import SqliteFile
 from vectorstore.errors import BadInputError, NotFoundError
@@ -94,6 +95,11 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 """
 
+# The schema's migrations, oldest first (bot/migrations.py): to change the schema, append one; never
+# edit one that has shipped. Migration 1 is the schema from before versioning (IF NOT EXISTS adopts
+# a file made then).
+MIGRATIONS = (Migration("conversations and their turns", _SCHEMA),)
+
 
 class ConversationStore(SqliteFile):
     """Conversations in one SQLite file, safe across threads and processes.
@@ -102,11 +108,13 @@ class ConversationStore(SqliteFile):
     open): another owner gets "not found", as for a conversation that does not exist.
     """
 
+    migrations = MIGRATIONS
+
     def __init__(self, path: Path, *, retention_days: float = 30.0) -> None:
         self.retention_s = retention_days * 86_400
         self._purge_lock = threading.Lock()
         self._last_purge = 0.0
-        super().__init__(path, _SCHEMA)
+        super().__init__(path)
         self.purge()
 
     @classmethod

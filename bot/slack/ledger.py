@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+from bot.migrations import Migration
 from bot.sqlite_file import SqliteFile
 
 Claim = Literal["taken", "working", "done"]
@@ -38,6 +39,11 @@ CREATE TABLE IF NOT EXISTS slack_events (
 );
 CREATE INDEX IF NOT EXISTS slack_events_by_time ON slack_events(claimed_at);
 """
+
+# The schema's migrations, oldest first (bot/migrations.py): to change the schema, append one; never
+# edit one that has shipped. Migration 1 is the schema from before versioning (IF NOT EXISTS adopts
+# a file made then).
+MIGRATIONS = (Migration("Slack events taken", _SCHEMA),)
 
 
 def event_key(body: dict[str, object]) -> str | None:
@@ -61,12 +67,14 @@ def event_key(body: dict[str, object]) -> str | None:
 class EventLedger(SqliteFile):
     """Taken events in one SQLite file, safe across threads and processes."""
 
+    migrations = MIGRATIONS
+
     def __init__(self, path: Path, *, retention_s: float = 86_400.0, lease_s: float = LEASE_S) -> None:
         self.retention_s = retention_s
         self.lease_s = lease_s
         self._purge_lock = threading.Lock()
         self._last_purge = 0.0
-        super().__init__(path, _SCHEMA)
+        super().__init__(path)
         self.purge()
 
     def claim(self, key: str, now: float | None = None) -> Claim:
