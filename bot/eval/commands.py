@@ -78,7 +78,7 @@ class Distractors:
 
 
 @contextmanager
-def _backend(
+def open_backend(
     settings: Settings,
     against: str | None,
     api_key: str | None,
@@ -86,7 +86,7 @@ def _backend(
     distractors: Distractors,
 ) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None, str | None]]:
     """claimbot to evaluate, the embedding model for the baselines, the settings to record, and what
-    distractor articles its index holds."""
+    distractor articles its index holds (with `corpus`, a fresh temporary index of it)."""
     from bot.eval.backends import ApiClient, InProcess, OverHttp
     from bot.eval.cases import sample_articles
     from bot.services import build_services
@@ -177,7 +177,7 @@ def _evaluate(
 
     with edge():
         command = _command()
-        with _backend(Settings(), against, api_key, corpus, distractors) as (
+        with open_backend(Settings(), against, api_key, corpus, distractors) as (
             backend,
             embeddings,
             recorded,
@@ -292,3 +292,62 @@ def all_command(
         baselines=baselines,
         distractors=Distractors(distractors, distractor_count, distractor_seed),
     )
+
+
+@eval_app.command("dev")
+def dev_command(
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Only this set (repeat for more): facqa, idkmrc, tydiqa, indonli, seeds, seeds-heldout.",
+        ),
+    ] = None,
+    data: Annotated[Path, typer.Option("--data", help="Folder of the external development sets.")] = Path(
+        "../shared/data/dev"
+    ),
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="A quick run: this many cases of each set, drawn at random."),
+    ] = None,
+    resamples: Annotated[
+        int, typer.Option("--resamples", min=100, help="Bootstrap resamples per interval.")
+    ] = 1000,
+    out_dir: OutOpt = Path("reports/eval-dev"),
+    summary: SummaryOpt = None,
+    top_k: TopKOpt = 5,
+    baselines: BaselinesOpt = True,
+) -> None:
+    """The development benchmark: FacQA, IDK-MRC, TyDi QA, IndoNLI claims and the seeds' sets, each over its
+    own corpus, one report with 95% bootstrap intervals (what `make eval-dev` does)."""
+    from bot.eval.dev import run_dev, write_dev_report
+    from bot.eval.devsets import DevSet, check_present, dev_sets, pick
+
+    with edge():
+        chosen = pick(dev_sets(data), sets)
+        check_present(chosen)
+        with progress_bar() as bar:
+            task = bar.add_task("indexing", total=None)
+            current = {"set": ""}
+
+            def opened(s: DevSet, total: int) -> None:
+                current["set"] = s.name
+                bar.update(task, description=s.name, total=total, completed=0)
+
+            report = run_dev(
+                chosen,
+                command=_command(),
+                top_k=top_k,
+                baselines=baselines,
+                limit=limit,
+                resamples=resamples,
+                on_set=opened,
+                progress=lambda key: bar.update(task, advance=1, description=f"{current['set']}: {key}"),
+            )
+        written = write_dev_report(report, out_dir)
+        if summary is not None:
+            written += write_dev_report(report, summary, with_json=False)
+        for s in report.sets:
+            err.print(f"[bold]{s.name}[/bold]: {s.title}")
+            print_summary(s.report)
+        out.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
