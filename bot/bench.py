@@ -33,6 +33,7 @@ from bot.models import AskRequest, CheckRequest
 from bot.services import Services, build_services
 from bot.settings import Settings
 from vectorstore.embeddings import ArrayEmbeddings
+from vectorstore.errors import BadInputError
 from vectorstore.ingest import PIPELINE_VERSION, embedded_texts, prepare
 from vectorstore.loading import iter_sources
 from vectorstore.models import LoadedArticle
@@ -324,7 +325,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="Passes over the questions per latency (3)")
     parser.add_argument("--skip-seeds", action="store_true", help="Only the IndoSum column")
     args = parser.parse_args(argv)
+    from bot.eval.extra import require_eval_extra
     from bot.eval.runner import machine_info
+
+    try:
+        require_eval_extra("make bench")
+    except BadInputError as exc:
+        parser.exit(2, f"error: {exc}\n")
 
     columns: dict[str, Figures] = {}
     started = time.perf_counter()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.console import edge, err, ingest_with_progress, out, progress_bar
+from bot.eval.extra import require_eval_extra
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ def _evaluate(
     from bot.eval.runner import build_suite, cases_to_run, evaluate
 
     with edge():
+        require_eval_extra()
         command = _command()
         with open_backend(Settings(), against, api_key, corpus, distractors) as (
             backend,
@@ -324,6 +326,7 @@ def dev_command(
     from bot.eval.devsets import DevSet, check_present, dev_sets, pick
 
     with edge():
+        require_eval_extra()
         chosen = pick(dev_sets(data), sets)
         check_present(chosen)
         with progress_bar() as bar:
