@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run ingest serve test lint types pytest bench eval eval-dev eval-scale docs clean
+.PHONY: install run ingest serve test test-fast lint types pytest bench eval eval-dev eval-scale docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint types pytest
+
+# The inner loop: lint, types and the tests not marked slow (no embedding model, no index, no server or
+# worker process; about a minute and a half on 2 busy cores). CI runs `make test`, everything.
+test-fast: lint types
+	$(BIN)/pytest -m "not slow"
 
 bench: install
 	$(BIN)/python -m bot.bench $(BENCH_ARGS)

@@ -70,3 +70,16 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, e5) -> Iterator[object]:  #
     report = services.ingestor.ingest([SEEDS])
     assert report.ok and len(report.added) == 5, report
     yield services
+
+
+# A test that uses one of these loads the embedding model or builds an index (the seeds' index takes
+# about 20 s on 2 cores, embedding 32 sentences several seconds when the cores are busy): it is `slow`,
+# and `make test-fast` (pytest -m "not slow") leaves it out. Tests that start servers or processes
+# carry the marker themselves.
+_SLOW_FIXTURES = frozenset({"e5", "services", "seeded"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -13,6 +13,9 @@ from tests.conftest import SEEDS
 
 runner = CliRunner()
 
+# Every test here runs the embedding model through the CLI (ingest, ask, check): seconds each.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

@@ -153,6 +153,7 @@ def _append_in_process(path: str, cid: str) -> None:
         store.add_turn(cid, "", message=f"proc-{j}", search_query="q", answer=_answer())
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_store(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     cid = ConversationStore(path).start()

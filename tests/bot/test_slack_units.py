@@ -150,6 +150,7 @@ print(json.dumps([k for k in keys if ledger.claim(k) == "taken"]))
 """
 
 
+@pytest.mark.slow
 def test_ledger_gives_each_event_to_exactly_one_process(tmp_path: Path) -> None:
     path = tmp_path / "slack.sqlite3"
     EventLedger(path)

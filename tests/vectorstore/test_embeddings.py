@@ -65,11 +65,13 @@ def test_sentence_transformers_needs_a_model_name() -> None:
         make_embeddings(EmbeddingSettings(embedding_backend="sentence-transformers"))
 
 
+@pytest.mark.slow
 def test_unknown_sentence_transformers_model_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BadInputError, match="cannot load"):
         SentenceTransformerEmbeddings(str(tmp_path / "no-such-model"))
 
 
+@pytest.mark.slow
 def test_the_disk_cache_returns_the_same_vectors_without_encoding_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
     first = make_embeddings(EmbeddingSettings(embedding_cache_dir=tmp_path / "cache"))
     assert first.cache is not None
