@@ -194,6 +194,15 @@ def test_every_setting_the_readme_and_docs_name_exists() -> None:
             )
 
 
+def test_the_exit_codes_in_the_docs_are_the_clis() -> None:
+    from bot.console import EXIT_CODES
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    sentence = re.sub(r"\s+", " ", text.split("Exit codes:", 1)[1].split("Errors are", 1)[0]).strip()
+    documented = {int(n) for n in re.findall(r"(?:^|; )(\d+) ", sentence)}
+    assert documented == {0, 1, *EXIT_CODES.values()}, sentence
+
+
 def test_the_readme_is_a_manual_not_a_notebook() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 220, f"README.md has {len(lines)} lines: move detail to docs/"
