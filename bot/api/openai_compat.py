@@ -203,7 +203,12 @@ def build_router(user: Callable[..., Any]) -> APIRouter:
         citations in the extra field `citations`."""
         question, history = split_messages(body.messages)
         note_text(request, question)
-        query = retrieval_question(question, history, max_context=settings.conversations.followup_questions)
+        query = retrieval_question(
+            question,
+            history,
+            max_context=settings.conversations.followup_questions,
+            max_words=settings.conversations.followup_max_words,
+        )
         ask = AskRequest(question=query, top_k=body.top_k, filters=body.filters)
         answer = await run_in_threadpool(
             partial(services.ask, ask, config={"callbacks": metrics.callbacks("chat_completions")})

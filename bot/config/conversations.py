@@ -32,6 +32,16 @@ class ConversationSettings(BaseSettings):
         "are not reused). 100: a follow-up reads at most 10 earlier questions, and 100 turns of 5 "
         "citations make a GET of about 0.3 MB.",
     )
+    followup_max_words: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description="A message of at most this many words is read as a follow-up whatever its words "
+        '("why?", "kapan?", "since when?"; see bot/conversations/followup.py); 0: only words that refer '
+        "back or continue make one. 3: set by hand, not measured (no set of conversations exists to "
+        'measure it on); it also takes short questions of their own such as "who is Kim?" as follow-ups, '
+        "which costs relevance, never truth (answers only quote).",
+    )
     followup_questions: int = Field(
         default=2,
         ge=0,

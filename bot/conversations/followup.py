@@ -9,7 +9,7 @@ questions and the message
    has its own antecedent: no capitalised word after the first means no name), or
 2. continues: it starts with "and", "also", "but", "so", "then", "what about", "how about" (Indonesian:
    "dan", "juga", "tapi", "lalu", "terus", "kemudian", "kalau", "bagaimana dengan"), or
-3. is short: at most three words ("why?", "kapan?", "since when?").
+3. is short: at most `followup_max_words` words, 3 by default ("why?", "kapan?", "since when?").
 
 The question retrieved for is then the earlier question(s) followed by the message: walking back from the
 latest earlier question, each is taken in until one that was not itself a follow-up (the question that
@@ -48,14 +48,14 @@ _CONTINUING = (
     "bagaimana dengan",
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
-_SHORT_WORDS = 3
 
 
-def is_followup(message: str) -> bool:
-    """Whether `message` leans on what was asked before (see the module docstring for the rule)."""
+def is_followup(message: str, *, max_words: int = 3) -> bool:
+    """Whether `message` leans on what was asked before (see the module docstring for the rule; a
+    message of at most `max_words` words is one, CLAIMBOT_FOLLOWUP_MAX_WORDS)."""
     tokens = _WORD.findall(message)
     words = [w.lower().replace("’", "'").split("'")[0] for w in tokens]
-    if len(words) <= _SHORT_WORDS:
+    if len(words) <= max_words:
         return True
     if any(w in _DEMONSTRATIVE for w in words):
         return True
@@ -66,14 +66,19 @@ def is_followup(message: str) -> bool:
 
 
 def retrieval_question(
-    message: str, history: Sequence[str], *, max_context: int = 2, limit: int = MAX_QUESTION_CHARS
+    message: str,
+    history: Sequence[str],
+    *,
+    max_context: int = 2,
+    max_words: int = 3,
+    limit: int = MAX_QUESTION_CHARS,
 ) -> str:
     """The question to retrieve for: `message`, with earlier questions before it when it is a follow-up.
 
     `history` holds the conversation's earlier questions, oldest first.
     """
     message = message.strip()
-    if not history or max_context <= 0 or not is_followup(message):
+    if not history or max_context <= 0 or not is_followup(message, max_words=max_words):
         return message
     context: list[str] = []
     size = len(message)
@@ -83,6 +88,6 @@ def retrieval_question(
             break
         context.insert(0, earlier)
         size += len(earlier) + 1
-        if len(context) >= max_context or not is_followup(earlier):
+        if len(context) >= max_context or not is_followup(earlier, max_words=max_words):
             break
     return " ".join([*context, message])

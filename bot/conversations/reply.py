@@ -59,7 +59,12 @@ def reply(
         check = services.check(CheckRequest(claim=claim, top_k=min(top_k, MAX_EVIDENCE), filters=filters))
         answer = check_answer(message, check)
     else:
-        query = retrieval_question(message, history, max_context=max_context)
+        query = retrieval_question(
+            message,
+            history,
+            max_context=max_context,
+            max_words=services.settings.conversations.followup_max_words,
+        )
         answer = services.ask(AskRequest(question=query, top_k=top_k, filters=filters), config=config)
     turn = store.add_turn(conversation_id, owner, message=message, search_query=query, answer=answer)
     return ChatReply(

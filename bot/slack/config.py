@@ -51,6 +51,15 @@ class SlackSettings(BaseSettings):
         description="How long event ids are remembered to drop Slack's retries (Slack retries within "
         "minutes).",
     )
+    slack_event_lease_s: float = Field(
+        default=50.0,
+        gt=0,
+        le=3600,
+        description="How long a worker holds an event it took before another may take it over (when the "
+        "first died before answering). 50: longer than any answer takes (check p95 251 ms in-process on "
+        "the IndoSum index, make bench, docs/benchmarks.md) and shorter than Slack's second retry, one "
+        "minute after the first, so that retry finds a dead worker's lease lapsed.",
+    )
 
     @field_validator("slack_bot_token", "slack_signing_secret", mode="before")
     @classmethod

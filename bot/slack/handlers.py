@@ -91,8 +91,9 @@ class SlackBot:
         """Open the event ledger and the feedback store (SQLite files in the data directory)."""
         data_dir = self.settings.store.data_dir
         retention_s = self.slack.slack_event_retention_hours * 3600
+        lease_s = self.slack.slack_event_lease_s
         self.ledger = await run_in_threadpool(
-            lambda: EventLedger(data_dir / "slack.sqlite3", retention_s=retention_s)
+            lambda: EventLedger(data_dir / "slack.sqlite3", retention_s=retention_s, lease_s=lease_s)
         )
         self.feedback = await run_in_threadpool(FeedbackStore.open, self.settings.feedback, data_dir)
 

@@ -12,7 +12,7 @@ its unique key inside `BEGIN IMMEDIATE`: exactly one caller wins, in any process
 still retry it; one that finds it `done` is also told not to retry (`X-Slack-No-Retry`). If the worker
 died before acknowledging, Slack's retry a minute later finds the lease lapsed and takes the event
 over, so a crash loses nothing; an answer still running after the lease could be doubled, but answers
-take about a second.
+take about a second. The lease is CLAIMBOT_SLACK_EVENT_LEASE_S.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from bot.sqlite_file import SqliteFile
 
 Claim = Literal["taken", "working", "done"]
 
-# Longer than any answer takes, shorter than Slack's second retry (one minute after the first).
-LEASE_S = 50.0
 _PURGE_EVERY_S = 600.0
 
 _SCHEMA = """
@@ -69,7 +67,7 @@ class EventLedger(SqliteFile):
 
     migrations = MIGRATIONS
 
-    def __init__(self, path: Path, *, retention_s: float = 86_400.0, lease_s: float = LEASE_S) -> None:
+    def __init__(self, path: Path, *, retention_s: float = 86_400.0, lease_s: float = 50.0) -> None:
         self.retention_s = retention_s
         self.lease_s = lease_s
         self._purge_lock = threading.Lock()

@@ -50,6 +50,17 @@ def test_standalone_questions_are_not_followups(message: str) -> None:
     assert not is_followup(message)
 
 
+def test_the_short_message_rule_follows_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_FOLLOWUP_MAX_WORDS", "0")
+    max_words = ConversationSettings().followup_max_words
+    assert max_words == 0
+    assert is_followup("who is Kim?") and not is_followup("who is Kim?", max_words=max_words)
+    assert is_followup("why is that?", max_words=max_words)  # still refers back
+    history = ["Who denied arms transfers?"]
+    assert retrieval_question("who is Kim?", history, max_words=max_words) == "who is Kim?"
+    assert retrieval_question("who is Kim?", history) == "Who denied arms transfers? who is Kim?"
+
+
 def test_retrieval_question_prepends_the_topic_question() -> None:
     history = ["who denied arms transfers?"]
     assert retrieval_question("when did they say that?", history) == (
