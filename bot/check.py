@@ -557,4 +557,3 @@ class ClaimChecker:
             explanation=explanation,
             evidence=evidence,
         )
-
