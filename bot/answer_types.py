@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
+
+from vectorstore.text.dates import months
 
 
 class AnswerType(StrEnum):
@@ -74,11 +77,12 @@ _UNIT_Q = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = (
-    "januari februari maret april mei juni juli agustus september oktober november desember "
-    "january february march may june july august october december jan feb mar apr jun jul aug agu "
-    "sep sept okt oct nov des dec"
-)
+
+def _months() -> str:
+    """Month names and abbreviations, longest first, as a regex alternation (`vectorstore.text.dates`)."""
+    return "|".join(re.escape(m) for m in sorted(months(), key=len, reverse=True))
+
+
 _DAYS = "senin selasa rabu kamis jumat sabtu minggu monday tuesday wednesday thursday friday saturday sunday"
 _RELATIVE = [
     "kemarin",
@@ -106,9 +110,14 @@ _RELATIVE = [
     "next year",
     "since",
 ]
-_DATE_WORDS = re.compile(
-    r"\b(" + "|".join(re.escape(w) for w in (_MONTHS + " " + _DAYS).split()) + r")\b", re.IGNORECASE
-)
+
+
+@cache
+def _date_words() -> re.Pattern[str]:
+    """A month or day name."""
+    return re.compile(r"\b(" + _months() + "|" + _DAYS.replace(" ", "|") + r")\b", re.IGNORECASE)
+
+
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _RELATIVE) + r")\b", re.IGNORECASE)
 _DATE_NUM = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}[.:]\d{2}\b|\b(?:19|20)\d{2}\b")
 
@@ -186,21 +195,24 @@ _RECKONED = re.compile(
 def has_date(text: str) -> bool:
     """A date, day, month, year, clock time or relative time expression."""
     return bool(
-        _DATE_WORDS.search(text)
+        _date_words().search(text)
         or _DATE_NUM.search(text)
         or _RELATIVE_RE.search(text)
         or _RECKONED.search(text)
     )
 
 
-_DAY_MONTH = re.compile(r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?=" + _DATE_WORDS.pattern + ")", re.IGNORECASE)
+@cache
+def _day_month() -> re.Pattern[str]:
+    """A day number before a month or day name ("5 September"), the number being part of a date."""
+    return re.compile(r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?=" + _date_words().pattern + ")", re.IGNORECASE)
 
 
 def has_quantity(text: str) -> bool:
     """A number that is not only part of a date or time, or a number word."""
     if _NUMBER_WORDS.search(text):
         return True
-    without_dates = _DATE_NUM.sub(" ", _DAY_MONTH.sub(" ", text))
+    without_dates = _DATE_NUM.sub(" ", _day_month().sub(" ", text))
     return bool(_DIGITS.search(without_dates))
 
 
@@ -208,12 +220,17 @@ def has_quantity(text: str) -> bool:
 _DAY_Q = re.compile(r"\b(?:tanggal berapa|hari apa|what date|which date|what day|which day)\b", re.IGNORECASE)
 _YEAR_Q = re.compile(r"\b(?:tahun berapa|what year|which year)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_DAY_DATE = re.compile(
-    r"\b(?:" + _DAYS.replace(" ", "|") + r")\b|\b\d{1,2}/\d{1,2}\b|"
-    r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?:" + _MONTHS.replace(" ", "|") + r")\b|"
-    r"\b(?:" + _MONTHS.replace(" ", "|") + r")\s+\d{1,2}\b",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _day_date() -> re.Pattern[str]:
+    """A date precise to the day: a weekday, 5/9, "5 September", "September 5"."""
+    return re.compile(
+        r"\b(?:" + _DAYS.replace(" ", "|") + r")\b|\b\d{1,2}/\d{1,2}\b|"
+        r"\b\d{1,2}(?:\s*-\s*\d{1,2})?\s+(?:" + _months() + r")\b|"
+        r"\b(?:" + _months() + r")\s+\d{1,2}\b",
+        re.IGNORECASE,
+    )
 
 
 def answers_kind(question: str, text: str) -> bool:
@@ -222,7 +239,7 @@ def answers_kind(question: str, text: str) -> bool:
     Always true for OTHER."""
     kind = expected_type(question)
     if kind is AnswerType.DATE and _DAY_Q.search(question):
-        return bool(_DAY_DATE.search(text))
+        return bool(_day_date().search(text))
     if kind is AnswerType.DATE and _YEAR_Q.search(question):
         return bool(_YEAR.search(text))
     return carries(kind, [text], expected_units(question))

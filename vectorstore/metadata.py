@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from vectorstore.cleaning import (
     AGENCY_NAMES,
@@ -22,6 +23,7 @@ from vectorstore.cleaning import (
     match_dateline,
 )
 from vectorstore.models import ArticleMeta
+from vectorstore.text.dates import months
 
 MAX_TITLE_CHARS = 200
 # Words headlines leave in lower case ("Kim Jong Un dan Putin Disebut akan Bertemu").
@@ -32,33 +34,26 @@ _SMALL_WORDS = frozenset(
 )
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 
-_MONTHS = {
-    **dict.fromkeys(["januari", "january", "jan"], 1),
-    **dict.fromkeys(["februari", "pebruari", "february", "feb"], 2),
-    **dict.fromkeys(["maret", "march", "mar"], 3),
-    **dict.fromkeys(["april", "apr"], 4),
-    **dict.fromkeys(["mei", "may"], 5),
-    **dict.fromkeys(["juni", "june", "jun"], 6),
-    **dict.fromkeys(["juli", "july", "jul"], 7),
-    **dict.fromkeys(["agustus", "august", "agu", "agt", "ags", "aug"], 8),
-    **dict.fromkeys(["september", "sept", "sep"], 9),
-    **dict.fromkeys(["oktober", "october", "okt", "oct"], 10),
-    **dict.fromkeys(["november", "nopember", "nov", "nop"], 11),
-    **dict.fromkeys(["desember", "december", "des", "dec"], 12),
-}
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = (
     r"(?:senin|selasa|rabu|kamis|jum['’]?at|sabtu|minggu|ahad"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-# Each pattern names its parts d (day), m (month number) or mon (month name), and y (year).
-_DATE_PATTERNS = [
-    re.compile(r"(?<![\d/-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/-])"),
-    re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
-    re.compile(rf"(?<![\w])(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
-    re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"),
-    re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"),
-]
+
+
+@cache
+def _date_patterns() -> tuple[re.Pattern[str], ...]:
+    """Full-date patterns; each names its parts d (day), m (month number) or mon (month name), and y
+    (year). Month names come from the text layer (`vectorstore.text.dates`), read at first use."""
+    month = "(?:" + "|".join(sorted(months(), key=len, reverse=True)) + r")\.?"
+    return (
+        re.compile(r"(?<![\d/-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d/-])"),
+        re.compile(rf"(?<![\w])(?P<d>\d{{1,2}})\s+(?P<mon>{month})\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+        re.compile(rf"(?<![\w])(?P<mon>{month})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+        re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"),
+        re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"),
+    )
+
+
 _WEEKDAY_BEFORE_RE = re.compile(rf"{_WEEKDAY}\s*,?\s*\(?\s*$", re.IGNORECASE)
 _WEEKDAY_PREFIX_RE = re.compile(rf"{_WEEKDAY}\s*,?\s*", re.IGNORECASE)
 _TIME_SUFFIX_RE = re.compile(
@@ -174,7 +169,7 @@ def parse_date(s: str) -> date | None:
     s = _TIME_SUFFIX_RE.sub("", s).strip()
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1].strip()
-    for pattern in _DATE_PATTERNS:
+    for pattern in _date_patterns():
         m = pattern.fullmatch(s)
         if m:
             return _to_date(m)
@@ -184,7 +179,7 @@ def parse_date(s: str) -> date | None:
 def find_dates(text: str) -> list[FoundDate]:
     """Every full date (day, month and year) in `text`, in order of position."""
     found: list[FoundDate] = []
-    for pattern in _DATE_PATTERNS:
+    for pattern in _date_patterns():
         for m in pattern.finditer(text):
             value = _to_date(m)
             if value is None:
@@ -196,7 +191,7 @@ def find_dates(text: str) -> list[FoundDate]:
 
 def _to_date(m: re.Match[str]) -> date | None:
     parts = m.groupdict()
-    month = _MONTHS[parts["mon"].lower().rstrip(".")] if parts.get("mon") else int(parts["m"])
+    month = months()[parts["mon"].lower().rstrip(".")] if parts.get("mon") else int(parts["m"])
     year = int(parts["y"])
     if not 1900 <= year <= 2100:
         return None

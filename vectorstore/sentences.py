@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from vectorstore.models import Span
+from vectorstore.text.dates import month_abbreviations
 
 MAX_QUOTE_CHARS = 400
 MAX_SENTENCE_CHARS = 1000
@@ -41,10 +42,9 @@ ABBREVIATIONS = frozenset(
     | {"jl", "jln", "gg", "no", "tgl", "kec", "kab", "kel", "prov", "ds", "hlm", "hal", "vol", "ed", "rp"}
     # Companies and "and others".
     | {"pt", "cv", "co", "inc", "ltd", "corp", "bros", "vs", "dkk", "yg", "dgn", "utk", "tsb"}
-    # Month abbreviations, followed by a year rather than a new sentence.
-    | {"jan", "feb", "mar", "apr", "jun", "jul", "agu", "ags", "agt", "aug", "sep", "sept", "okt", "oct"}
-    | {"nov", "nop", "des", "dec"}
 )
+"""Words whose dot ends no sentence; month abbreviations too (`vectorstore.text.dates`), followed by a
+year rather than a new sentence."""
 
 _TERMINAL_RE = re.compile(r"[.!?…]+")
 _ELLIPSIS_RE = re.compile(r"\.{3}|…")
@@ -161,7 +161,7 @@ def _continues_after(line: str, dot: int, run: str) -> bool:
     word = line[start:dot].lstrip(_OPENING_PUNCT)
     if not word:
         return False
-    if word.lower() in ABBREVIATIONS or _DOTTED_RE.fullmatch(word):
+    if word.lower() in ABBREVIATIONS or word.lower() in month_abbreviations() or _DOTTED_RE.fullmatch(word):
         return True
     return len(word) == 1 and word.isupper()  # an initial: "John F. Kennedy"
 

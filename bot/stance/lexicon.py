@@ -8,6 +8,8 @@ no signal depends on the order of these lists.
 
 from __future__ import annotations
 
+from vectorstore.text.dates import month_names
+
 # Negation words. English contractions (isn't, didn't) are counted separately, by their "n't".
 NEGATIONS = frozenset(
     "tidak tak bukan belum tanpa jangan enggak nggak tiada bukanlah tidaklah belumlah "
@@ -131,20 +133,8 @@ WORD_CLASSES = {
         "sat": "sabtu saturday",
         "sun": "sunday",
     },
-    "month": {
-        "1": "januari january jan",
-        "2": "februari february feb",
-        "3": "maret march mar",
-        "4": "april apr",
-        "5": "mei",
-        "6": "juni june jun",
-        "7": "juli july jul",
-        "8": "agustus august agu aug",
-        "9": "september sept sep",
-        "10": "oktober october okt oct",
-        "11": "november nopember nov",
-        "12": "desember december des dec",
-    },
+    # From the text layer's one month table; "may" is left out, an English modal verb as well.
+    "month": {str(n): " ".join(names) for n, names in month_names(with_may=False).items()},
     "gender": {"male": "pria laki lelaki male man men", "female": "wanita perempuan female woman women"},
 }
 CLASS_MEMBERS: dict[str, tuple[str, str]] = {
