@@ -22,10 +22,8 @@ from bot.console import edge, err, ingest_with_progress, out, print_json
 from bot.eval.commands import eval_app
 from bot.models import AskRequest, CheckRequest, CheckResult, Citation
 from bot.settings import Settings
-from vectorstore.errors import (
-    BadInputError,
-    NotFoundError,
-)
+from vectorstore.datadir import check_sqlite, check_store, index_location, require_index
+from vectorstore.errors import BadInputError, EmptyIndexError, NotFoundError
 from vectorstore.models import Filters
 
 app = typer.Typer(
@@ -43,10 +41,21 @@ FromOpt = Annotated[str | None, typer.Option("--from", help="Published on or aft
 ToOpt = Annotated[str | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")]
 
 
-def _services() -> Any:
+def _services(*, need_articles: bool = True) -> Any:
+    """The services over the configured index, which must exist: a command that only reads never
+    creates one (run in the wrong folder, it says there is no index instead of answering "not
+    covered"). Says on stderr which index it opened; `need_articles`: an empty one is an error."""
     from bot.services import build_services
 
-    return build_services(Settings())
+    settings = Settings()
+    require_index(settings.store)
+    services = build_services(settings)
+    n = len(services.store.records())
+    where = index_location(settings.store)
+    err.print(f"index: {escape(where)} ({n} article{'' if n == 1 else 's'})", style="dim", highlight=False)
+    if need_articles and n == 0:
+        raise EmptyIndexError(f"the index at {where} holds no articles: run `claimbot ingest PATH`")
+    return services
 
 
 def _filters(
@@ -95,6 +104,7 @@ def ingest(
     """Add or update articles. Unchanged articles are skipped; re-running never duplicates."""
     with edge():
         settings = Settings()
+        check_store(settings.store)
         if rebuild:
             from vectorstore.chroma import drop_index
 
@@ -114,6 +124,8 @@ def ingest(
                 f"failed {len(report.failed)}; "
                 f"{report.chunks} chunks and {report.sentences} sentences written in {report.seconds:.1f}s"
             )
+            where = index_location(settings.store)
+            err.print(f"index: {escape(where)}", style="dim", highlight=False)
         if report.failed:
             raise typer.Exit(1)
 
@@ -208,10 +220,8 @@ def search(
 
 
 def _store() -> Any:
-    """The index without the embedding model's weight in memory when a command only reads metadata."""
-    from bot.services import build_services
-
-    return build_services(Settings()).store
+    """The index of a command that reads or deletes articles (it must exist; it may be empty)."""
+    return _services(need_articles=False).store
 
 
 @app.command()
@@ -272,6 +282,16 @@ def serve(
 
     with edge():
         settings = Settings()
+        # A damaged data directory stops the start here, with one line naming the file, rather than as
+        # a traceback from inside the server (the app's start-up checks the same).
+        from bot.conversations.store import database_path
+
+        check_store(settings.store)
+        check_sqlite(
+            database_path(settings.conversations, settings.store.data_dir),
+            "the conversations database",
+            "restore it from a backup, or move it aside to start with no conversations",
+        )
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.auth.api_keys:
         what = "the answer routes are open" if settings.auth.admin_keys else "no API keys are set"
         err.print(

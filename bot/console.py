@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from vectorstore.models import IngestReport
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+# Soft wrap: an error is one line however narrow the terminal, so it can be grepped from a log.
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_CODES: dict[type[ClaimbotError], int] = {
     BadInputError: 2,

@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from vectorstore.config import StoreSettings
+from vectorstore.datadir import CHROMA_FILE, CHROMA_FOLDER, check_store
 from vectorstore.errors import BadInputError, UpstreamError
+from vectorstore.guard import guarded
 from vectorstore.models import Article, ArticleRecord, Filters
 
 PARTS = ("articles", "sentences", "chunks", "clauses")
@@ -43,7 +45,7 @@ def make_client(settings: StoreSettings) -> Any:
                 f"CLAIMBOT_CHROMA_URL must be http(s)://host:port, got {settings.chroma_url!r}"
             )
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
@@ -51,9 +53,14 @@ def make_client(settings: StoreSettings) -> Any:
             )
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
             raise UpstreamError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
-    path = Path(settings.data_dir) / "chroma"
+        # Failures while running become IndexUnavailableError (the API's 503 and reconnect).
+        return guarded(client, "the Chroma server")
+    # A file where the data directory belongs, or a damaged chroma.sqlite3: one line naming it.
+    check_store(settings)
+    path = Path(settings.data_dir) / CHROMA_FOLDER
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    return guarded(client, f"the embedded index ({CHROMA_FILE})")
 
 
 def drop_index(settings: StoreSettings) -> None:

@@ -40,7 +40,7 @@ from vectorstore.chroma import (
     where_clause,
 )
 from vectorstore.config import StoreSettings
-from vectorstore.errors import BadInputError, IndexMismatchError, NotFoundError, UpstreamError
+from vectorstore.errors import ClaimbotError, IndexMismatchError, NotFoundError, UpstreamError
 from vectorstore.lexical import BM25
 from vectorstore.mirror import Mirror
 from vectorstore.models import Article, ArticleRecord, Filters, StoredArticle
@@ -82,8 +82,8 @@ class ChromaStore:
         try:
             client = make_client(settings)
             return cls(client, prefix=settings.collection_prefix, model_id=model_id, dim=dim)
-        except (IndexMismatchError, BadInputError):
-            raise
+        except ClaimbotError:
+            raise  # already says what is wrong (a mismatch, a damaged data directory, an unreachable server)
         except Exception as exc:
             if settings.chroma_url:
                 raise UpstreamError(f"Chroma server at {settings.chroma_url} failed: {exc}") from exc

@@ -4,6 +4,10 @@
 for every operation and `BEGIN IMMEDIATE` for writes, so several threads and worker processes on one
 machine share it safely and it survives restarts. Conversations untouched for longer than the retention
 are deleted (checked when the store opens and at most every ten minutes after) and are never returned.
+
+**Bound.** A conversation keeps its last `max_turns` turns (CLAIMBOT_CONVERSATION_MAX_TURNS): adding
+one more drops the oldest, in the same transaction. Turn numbers are never reused, so a conversation
+read back after trimming starts at a number above 1 and says how many turns it dropped.
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ class Conversation(BaseModel):
     conversation_id: str
     created_at: datetime
     updated_at: datetime
+    dropped_turns: int = Field(
+        default=0,
+        ge=0,
+        description="Earlier turns no longer kept (a conversation keeps its last "
+        "CLAIMBOT_CONVERSATION_MAX_TURNS turns).",
+    )
     turns: list[Turn]
 
 
@@ -110,8 +120,9 @@ class ConversationStore(SqliteFile):
 
     migrations = MIGRATIONS
 
-    def __init__(self, path: Path, *, retention_days: float = 30.0) -> None:
+    def __init__(self, path: Path, *, retention_days: float = 30.0, max_turns: int = 100) -> None:
         self.retention_s = retention_days * 86_400
+        self.max_turns = max_turns
         self._purge_lock = threading.Lock()
         self._last_purge = 0.0
         super().__init__(path)
@@ -120,7 +131,11 @@ class ConversationStore(SqliteFile):
     @classmethod
     def open(cls, settings: ConversationSettings, data_dir: Path) -> ConversationStore:
         """The store `settings` describe (see `database_path`)."""
-        return cls(database_path(settings, data_dir), retention_days=settings.conversation_retention_days)
+        return cls(
+            database_path(settings, data_dir),
+            retention_days=settings.conversation_retention_days,
+            max_turns=settings.conversation_max_turns,
+        )
 
     def _oldest_kept(self, now: float | None = None) -> float:
         return (now or time.time()) - self.retention_s if self.retention_s > 0 else float("-inf")
@@ -224,18 +239,23 @@ class ConversationStore(SqliteFile):
                     now,
                 ),
             )
+            db.execute(
+                "DELETE FROM turns WHERE conversation_id = ? AND n <= ?",
+                (conversation_id, turn.n - self.max_turns),
+            )
             db.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
         return turn
 
     def get(self, conversation_id: str, owner: str = "") -> Conversation:
-        """A conversation with all its turns (NotFoundError if there is none for this owner)."""
+        """A conversation with the turns it keeps, oldest first (NotFoundError if there is none for this
+        owner)."""
         with self._connect() as db:
             created, updated = self._check(db, conversation_id, owner)
             rows = db.execute(
                 "SELECT n, message, search_query, answer, insufficient_evidence, citations, created_at "
-                "FROM turns WHERE conversation_id = ? ORDER BY n",
-                (conversation_id,),
-            ).fetchall()
+                "FROM turns WHERE conversation_id = ? ORDER BY n DESC LIMIT ?",
+                (conversation_id, self.max_turns),
+            ).fetchall()[::-1]
         turns = [
             Turn(
                 n=n,
@@ -249,7 +269,11 @@ class ConversationStore(SqliteFile):
             for n, message, query, answer, insufficient, citations, at in rows
         ]
         return Conversation(
-            conversation_id=conversation_id, created_at=_when(created), updated_at=_when(updated), turns=turns
+            conversation_id=conversation_id,
+            created_at=_when(created),
+            updated_at=_when(updated),
+            dropped_turns=turns[0].n - 1 if turns else 0,
+            turns=turns,
         )
 
     def delete(self, conversation_id: str, owner: str = "") -> bool:
