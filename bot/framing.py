@@ -3,13 +3,17 @@
 The stance model says what a sentence asserts; news sentences also say *who* asserts it and *whether it
 has happened*. "AS menuduh Korea Utara memasok rudal" supports "North Korea supplied missiles" only as
 an accusation; "Kim akan bertemu Putin di Vladivostok" is a plan, which a later report may overturn.
-These small word lists (Indonesian and English) make that visible to the verdict, and to its reader.
+These small word lists (Indonesian and English, in `vectorstore/text/data/`: allegations, denials,
+expectations, speech-claims) make that visible to the verdict, and to its reader.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from vectorstore.text.lists import phrases, words
 
 __all__ = [
     "Framing",
@@ -26,35 +30,39 @@ __all__ = [
 _NAME = re.compile(r"(?<![\w])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
 
 
-def _words(text: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])(?:" + "|".join(text.split()) + r")(?![\w])", re.IGNORECASE)
+def _matcher(*names: str) -> re.Pattern[str]:
+    """Any word of the text layer's lists `names` (`vectorstore/text/data/NAME.txt`), or any phrase of
+    the `*-phrases` lists among them, as a whole word."""
+    alternatives = [
+        re.escape(w) for name in names if not name.endswith("-phrases") for w in sorted(words(name))
+    ]
+    alternatives += [
+        r"\s+".join(map(re.escape, p.split())) for n in names if n.endswith("-phrases") for p in phrases(n)
+    ]
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
 
 
-# Reporting an accusation, a suspicion or a warning, not a fact.
-_ALLEGATION = _words(
-    "menuduh dituduh tuduhan menuding dituding tudingan mencurigai dicurigai kecurigaan diduga dugaan "
-    "menduga khawatir kekhawatiran keprihatinan mengklaim diklaim memperingatkan diperingatkan peringatkan "
-    "accuse accuses accused accusation alleged allegedly allegation suspect suspects suspected claims "
-    "warned warns"
-)
-_DENIAL = _words(
-    "membantah dibantah bantahan menyangkal disangkal menampik ditampik menepis ditepis "
-    "berita\\s+palsu tak\\s+pernah tidak\\s+pernah "
-    "deny denies denied denial dismissed fake\\s+news never"
-)
-# Plans, predictions and guesses: what may happen, not what did.
-_EXPECTATION = _words(
-    "akan rencananya direncanakan berencana dijadwalkan diperkirakan diprediksi diyakini kemungkinan "
-    "mungkin paling\\s+cepat "
-    "will would expected expects planned plans likely may might"
-)
-# A claim about what someone said, claimed or denied is established by quotes of them saying it.
-_ATTRIBUTION = _words(
-    "said says say told according claimed claims accused denied denies warned reported reports "
-    "dismissed doubted stated announced called "
-    "menurut mengatakan kata menyatakan disebut menyebut membantah menuduh memberitakan melaporkan "
-    "menolak memperingatkan menegaskan mengaku meragukan"
-)
+@cache
+def _allegation() -> re.Pattern[str]:
+    """Reporting an accusation, a suspicion or a warning, not a fact."""
+    return _matcher("allegations")
+
+
+@cache
+def _denial() -> re.Pattern[str]:
+    return _matcher("denials", "denial-phrases")
+
+
+@cache
+def _expectation() -> re.Pattern[str]:
+    """Plans, predictions and guesses: what may happen, not what did."""
+    return _matcher("expectations", "expectation-phrases")
+
+
+@cache
+def _attribution() -> re.Pattern[str]:
+    """A claim about what someone said, claimed or denied is established by quotes of them saying it."""
+    return _matcher("speech-claims")
 
 
 @dataclass(frozen=True)
@@ -71,14 +79,14 @@ class Framing:
 
 def is_attributed(claim: str) -> bool:
     """Whether the claim is about what someone said (then quotes of them saying it establish it)."""
-    return bool(_ATTRIBUTION.search(claim))
+    return bool(_attribution().search(claim))
 
 
 def frame(sentence: str, *, claim_attributed: bool = False) -> Framing:
     """The framing of `sentence` relative to a claim that is (or is not) itself attributed."""
-    denial = bool(_DENIAL.search(sentence))
-    alleged = not claim_attributed and not denial and bool(_ALLEGATION.search(sentence))
-    return Framing(alleged=alleged, denial=denial, expectation=bool(_EXPECTATION.search(sentence)))
+    denial = bool(_denial().search(sentence))
+    alleged = not claim_attributed and not denial and bool(_allegation().search(sentence))
+    return Framing(alleged=alleged, denial=denial, expectation=bool(_expectation().search(sentence)))
 
 
 def names(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from vectorstore.models import Span
 from vectorstore.text.dates import month_abbreviations
+from vectorstore.text.lists import words
 
 MAX_QUOTE_CHARS = 400
 MAX_SENTENCE_CHARS = 1000
@@ -328,15 +329,10 @@ _CLAUSE_TRIM = " \t\n,;:\"“”‘’'«»–—"
 CLAUSE_MIN_WORDS = 4
 # The words that attribute reported speech right after a closing quotation ("...,” kata JCS",
 # "...,’’ demikian dilaporkan"); `vectorstore.search` reads a sentence so attributed as body text.
-ATTRIBUTING_VERBS = frozenset(
-    "demikian kata ujar ungkap tutur jelas tegas imbuh tambah said says added".split()
-)
+ATTRIBUTING_VERBS = words("quote-attribution")
 # A part that opens with a reporting verb says who said the rest, when and to whom ("kata Sullivan
 # kepada wartawan pada 6 September"): not what was said.
-_REPORTING = ATTRIBUTING_VERBS | frozenset(
-    "ungkapnya tuturnya jelasnya tegasnya imbuhnya tambahnya lanjut lanjutnya katanya ujarnya menurut "
-    "told according".split()
-)
+_REPORTING = ATTRIBUTING_VERBS | words("reporting-openers")
 
 
 def clause_spans(text: str, sentence: _Spanned) -> list[Span]:

@@ -9,24 +9,17 @@ no signal depends on the order of these lists.
 from __future__ import annotations
 
 from vectorstore.text.dates import month_names
+from vectorstore.text.lists import words
 
 # Negation words. English contractions (isn't, didn't) are counted separately, by their "n't".
 NEGATIONS = frozenset(
     "tidak tak bukan belum tanpa jangan enggak nggak tiada bukanlah tidaklah belumlah "
     "not no never none nobody nothing neither nor without cannot".split()
 )
-DENIALS = frozenset(
-    "membantah dibantah bantah bantahan menyangkal disangkal sangkal menampik ditampik tampik menepis "
-    "ditepis membantahnya menolak ditolak penolakan hoaks palsu "
-    "deny denies denied denial dismiss dismissed dismisses reject rejected rejects refute refuted "
-    "fake hoax false".split()
-)
+# Denial verbs (shared with bot/framing.py) and refusal/falsehood words, from the text layer's lists.
+DENIALS = words("denials") | words("rejections")
 # Words that make a claim weaker or a guess; evidence stating a fact does not settle them.
-HEDGES = frozenset(
-    "mungkin kemungkinan diduga dugaan diperkirakan perkiraan bisa akan rencana berencana "
-    "direncanakan konon katanya mungkinkah "
-    "may might could possibly perhaps likely probably reportedly allegedly will plan plans planned".split()
-)
+HEDGES = words("hedges")
 
 # Words that narrow a claim (only, all, always, first); evidence without them rarely establishes it.
 RESTRICTORS = frozenset(

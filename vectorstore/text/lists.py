@@ -36,3 +36,10 @@ def ordered(name: str) -> tuple[str, ...]:
 def table(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of table `name` (a file `data/NAME.tsv`), each split on tabs, comments skipped."""
     return tuple(tuple(cell.strip() for cell in line.split("\t")) for line in _lines(f"{name}.tsv"))
+
+
+@cache
+def phrases(name: str) -> tuple[str, ...]:
+    """The entries of list `name` (a file `data/NAME.txt`), one a line, lower-cased, inner whitespace
+    kept as single spaces (for lists of multi-word phrases)."""
+    return tuple(" ".join(line.lower().split()) for line in _lines(f"{name}.txt"))
