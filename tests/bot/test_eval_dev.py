@@ -72,3 +72,16 @@ def test_a_quick_run_writes_one_report_with_intervals(
     assert "## Questions: claimbot against baseline 1" in summary and "claimbot − baseline 1" in summary
     assert "Reliability of `claimbot-check`'s confidence" in summary
     assert "| seeds-heldout | hit@5 |" in summary
+
+
+def test_a_record_repeated_word_for_word_counts_once(tmp_path: Path) -> None:
+    from bot.eval.cases import load_claims
+
+    record = {"id": "c1", "claim": "Semangkuk air ini boleh diminum.", "lang": "id", "label": "refuted"}
+    other = {**record, "id": "c2"}
+    path = tmp_path / "claims.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (record, other, record)), encoding="utf-8")
+    assert [c.id for c in load_claims(path)] == ["c1", "c2"]  # IndoNLI's dev claims hold one such repeat
+    path.write_text(json.dumps(record) + "\n" + json.dumps({**record, "label": "supported"}) + "\n")
+    with pytest.raises(BadInputError, match=r"claims\.jsonl:2: duplicate id 'c1'"):
+        load_claims(path)
