@@ -1,4 +1,5 @@
-"""Where an evaluation gets claimbot's answers from: this process's services, or a running HTTP API.
+"""Where an evaluation gets claimbot's answers from: this process's services, or a running HTTP API
+(`open_backend`, shared by `claimbot eval` and the development benchmark).
 
 Both give the same typed models (`Answer`, `SearchResults`, `CheckResult`) and the articles' original
 texts, so the scoring code cannot tell them apart and `--against URL` yields the same figures as an
@@ -7,15 +8,23 @@ in-process run of the same index (only the latencies differ).
 
 from __future__ import annotations
 
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from bot.console import err, ingest_with_progress
 from bot.models import Answer, AskRequest, CheckRequest, CheckResult, SearchResults
+from bot.settings import Settings
 from vectorstore.errors import BadInputError, UpstreamError
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from vectorstore.embeddings import ArrayEmbeddings
 
 _PAGE = 500
 _MAX_WAIT_S = 10.0
@@ -144,3 +153,64 @@ class OverHttp:
     def check(self, claim: str, top_k: int) -> CheckResult:
         body = {"claim": claim, "top_k": top_k}
         return CheckResult.model_validate(self.client.request("POST", "/v1/check", body))
+
+
+@dataclass(frozen=True)
+class Distractors:
+    """Articles on other subjects added to the evaluated index: `count` drawn from `path` with `seed`."""
+
+    path: Path | None
+    count: int
+    seed: int
+
+
+@contextmanager
+def open_backend(
+    settings: Settings,
+    against: str | None,
+    api_key: str | None,
+    corpus: list[Path] | None,
+    distractors: Distractors,
+) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None, str | None]]:
+    """claimbot to evaluate, the embedding model for the baselines, the settings to record, and what
+    distractor articles its index holds (with `corpus`, a fresh temporary index of it)."""
+    from bot.eval.cases import sample_articles
+    from bot.services import build_services
+    from vectorstore.embeddings import make_embeddings
+
+    if distractors.path is not None and not corpus:
+        raise BadInputError("--distractors needs --corpus: they are added to a fresh index of the corpus")
+    if against:
+        if corpus:
+            raise BadInputError("--corpus and --against exclude each other: the server has its own index")
+        client = ApiClient(against, api_key)
+        try:
+            yield OverHttp(client), make_embeddings(settings.embedding), None, None
+        finally:
+            client.close()
+        return
+    recorded: dict[str, object] = {
+        group: getattr(settings, group).model_dump(mode="json")
+        for group in ("embedding", "ingest", "retrieval", "answer")
+    }
+    with tempfile.TemporaryDirectory(prefix="claimbot-eval-") as tmp:
+        if corpus:
+            settings = settings.model_copy(
+                update={
+                    "store": settings.store.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
+                }
+            )
+        paths, described = list(corpus or []), None
+        if distractors.path is not None:
+            drawn = Path(tmp) / "distractors.jsonl"
+            n = sample_articles(distractors.path, distractors.count, distractors.seed, drawn)
+            paths.append(drawn)
+            described = f"{n} drawn at random from {distractors.path} (seed {distractors.seed})"
+        services = build_services(settings)
+        if paths:
+            report = ingest_with_progress(services, paths)
+            for failure in report.failed:
+                err.print(f"[yellow]not ingested[/yellow] {failure.origin}: {failure.reason}")
+        if not services.store.records():
+            raise BadInputError("the index is empty: run `claimbot ingest PATH` first, or pass --corpus PATH")
+        yield InProcess(services), services.embeddings, recorded, described

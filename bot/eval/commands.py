@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import shlex
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.console import edge, err, ingest_with_progress, out, progress_bar
+from bot.console import edge, err, out, progress_bar
+from bot.eval.backends import Distractors, open_backend
 from bot.eval.extra import require_eval_extra
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.eval.backends import Backend
     from bot.eval.report import EvalReport
-    from vectorstore.embeddings import ArrayEmbeddings
 
 eval_app = typer.Typer(
     help="Measure claimbot against baselines on question and claim sets (formats in the README).",
@@ -67,69 +62,6 @@ DistractorCountOpt = Annotated[
     int, typer.Option("--distractor-count", min=1, help="How many articles to draw for --distractors.")
 ]
 DistractorSeedOpt = Annotated[int, typer.Option("--distractor-seed", help="Seed of that random draw.")]
-
-
-@dataclass(frozen=True)
-class Distractors:
-    """Articles on other subjects added to the evaluated index: `count` drawn from `path` with `seed`."""
-
-    path: Path | None
-    count: int
-    seed: int
-
-
-@contextmanager
-def open_backend(
-    settings: Settings,
-    against: str | None,
-    api_key: str | None,
-    corpus: list[Path] | None,
-    distractors: Distractors,
-) -> Iterator[tuple[Backend, ArrayEmbeddings, dict[str, object] | None, str | None]]:
-    """claimbot to evaluate, the embedding model for the baselines, the settings to record, and what
-    distractor articles its index holds (with `corpus`, a fresh temporary index of it)."""
-    from bot.eval.backends import ApiClient, InProcess, OverHttp
-    from bot.eval.cases import sample_articles
-    from bot.services import build_services
-    from vectorstore.embeddings import make_embeddings
-    from vectorstore.errors import BadInputError
-
-    if distractors.path is not None and not corpus:
-        raise BadInputError("--distractors needs --corpus: they are added to a fresh index of the corpus")
-    if against:
-        if corpus:
-            raise BadInputError("--corpus and --against exclude each other: the server has its own index")
-        client = ApiClient(against, api_key)
-        try:
-            yield OverHttp(client), make_embeddings(settings.embedding), None, None
-        finally:
-            client.close()
-        return
-    recorded: dict[str, object] = {
-        group: getattr(settings, group).model_dump(mode="json")
-        for group in ("embedding", "ingest", "retrieval", "answer")
-    }
-    with tempfile.TemporaryDirectory(prefix="claimbot-eval-") as tmp:
-        if corpus:
-            settings = settings.model_copy(
-                update={
-                    "store": settings.store.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
-                }
-            )
-        paths, described = list(corpus or []), None
-        if distractors.path is not None:
-            drawn = Path(tmp) / "distractors.jsonl"
-            n = sample_articles(distractors.path, distractors.count, distractors.seed, drawn)
-            paths.append(drawn)
-            described = f"{n} drawn at random from {distractors.path} (seed {distractors.seed})"
-        services = build_services(settings)
-        if paths:
-            report = ingest_with_progress(services, paths)
-            for failure in report.failed:
-                err.print(f"[yellow]not ingested[/yellow] {failure.origin}: {failure.reason}")
-        if not services.store.records():
-            raise BadInputError("the index is empty: run `claimbot ingest PATH` first, or pass --corpus PATH")
-        yield InProcess(services), services.embeddings, recorded, described
 
 
 def _command() -> str:
@@ -322,7 +254,8 @@ def dev_command(
 ) -> None:
     """The development benchmark: FacQA, IDK-MRC, TyDi QA, IndoNLI claims and the seeds' sets, each over its
     own corpus, one report with 95% bootstrap intervals (what `make eval-dev` does)."""
-    from bot.eval.dev import run_dev, write_dev_report
+    from bot.eval.dev import run_dev
+    from bot.eval.dev_render import write_dev_report
     from bot.eval.devsets import DevSet, check_present, dev_sets, pick
 
     with edge():

@@ -57,7 +57,7 @@ def run_dev(
     progress: Callable[[str], None] | None = None,
 ) -> DevReport:
     """Every set through claimbot and the baselines; sets sharing a corpus share one fresh index."""
-    from bot.eval.commands import Distractors, open_backend
+    from bot.eval.backends import Distractors, open_backend
     from bot.eval.runner import build_suite, cases_to_run, evaluate
     from bot.settings import Settings
 
@@ -110,16 +110,3 @@ def run_dev(
         resamples=resamples,
         sets=done,
     )
-
-
-def write_dev_report(report: DevReport, folder: Path, *, with_json: bool = True) -> list[Path]:
-    """report.json (every figure and case of every set) and summary.md into `folder`."""
-    from bot.eval.dev_render import dev_markdown
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    if with_json:
-        (folder / "report.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
-        written.append(folder / "report.json")
-    (folder / "summary.md").write_text(dev_markdown(report), encoding="utf-8")
-    return [*written, folder / "summary.md"]

@@ -1,8 +1,10 @@
 """The Markdown summary of `claimbot eval dev`: headline tables (claimbot against baseline 1 on every
 set, with intervals and paired differences), then each set's full table and reliability table.
-Drawn from a `DevReport` only; nothing is measured here."""
+Drawn from a `DevReport` only; nothing is measured here. `write_dev_report` writes it with the report."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from bot.eval.cases import LABELS
 from bot.eval.dev import DevReport
@@ -175,3 +177,14 @@ def dev_markdown(report: DevReport) -> str:
         if s.report.claims:
             out += _claim_section(s.report.claims)
     return "\n".join(out) + "\n" + DEFINITIONS
+
+
+def write_dev_report(report: DevReport, folder: Path, *, with_json: bool = True) -> list[Path]:
+    """report.json (every figure and case of every set) and summary.md into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if with_json:
+        (folder / "report.json").write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        written.append(folder / "report.json")
+    (folder / "summary.md").write_text(dev_markdown(report), encoding="utf-8")
+    return [*written, folder / "summary.md"]
