@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.eval.report import EvalReport
 
 eval_app = typer.Typer(
-    help="Measure claimbot against baselines on question and claim sets (formats in the README).",
+    help="Measure claimbot against baselines on question and claim sets (formats in docs/evaluation.md).",
     no_args_is_help=True,
 )
 
