@@ -73,7 +73,7 @@ class Services:
 
     @cached_property
     def checker(self) -> ClaimChecker:
-        return ClaimChecker(self.searcher, self.store, self.stance, self.grounding)
+        return ClaimChecker(self.searcher, self.store, self.stance, self.grounding, self.settings.check)
 
     def grounding(self) -> Grounding:
         """The index vocabulary for name look-ups, rebuilt when the index changes."""

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings
 from bot.api.config import AuthSettings, HttpSettings
 from bot.config.answer import AnswerSettings
 from bot.config.base import ENV
+from bot.config.check import CheckSettings
 from bot.config.conversations import ConversationSettings
 from bot.config.feedback import FeedbackSettings
 from bot.llm.config import LlmSettings
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Reading and splitting.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Composing answers.")
+    check: CheckSettings = Field(default_factory=CheckSettings, description="Verdicts on claims.")
     conversations: ConversationSettings = Field(
         default_factory=ConversationSettings, description="Conversation storage and follow-ups."
     )

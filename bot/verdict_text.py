@@ -19,13 +19,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "en": {
         "agree/supported": "Supported: {d} say{s} so.",
         "agree/refuted": "Refuted: {d} say{s} otherwise{why}.",
-        "outweighs": "Supported: {d} say{s} so; {c} seem{cs} to say otherwise, less clearly.",
         "disagree": "The sources disagree: {d} support{s} the claim, while {c} contradict{cs} it.",
-        "alleged_and_denied": "Disputed: {d} report{s} it only as an accusation or suspicion, while {c} "
-        "report{cs} a denial. The articles do not establish it as fact.",
-        "only_alleged": "Not established: the articles report it only as an accusation or suspicion ({c}).",
-        "expected_then_reported": "Earlier reports expected it ({d}), but the later report of {c} "
-        "says otherwise.",
         "nothing_decides": "Not enough evidence: the closest passages ({c}) are on the topic but neither "
         "support nor contradict the claim.",
         "nothing_at_all": "Not enough evidence: no article bears on this claim.",
@@ -37,13 +31,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "id": {
         "agree/supported": "Didukung: {d} menyatakan demikian.",
         "agree/refuted": "Dibantah oleh sumber: {d} menyatakan lain{why}.",
-        "outweighs": "Didukung: {d} menyatakan demikian; {c} tampak menyatakan lain, tetapi kurang jelas.",
         "disagree": "Sumber-sumber berbeda: {d} mendukung klaim ini, sedangkan {c} membantahnya.",
-        "alleged_and_denied": "Diperdebatkan: {d} melaporkannya hanya sebagai tuduhan atau dugaan, "
-        "sedangkan {c} melaporkan bantahan. Artikel tidak menetapkannya sebagai fakta.",
-        "only_alleged": "Belum terbukti: artikel hanya melaporkannya sebagai tuduhan atau dugaan ({c}).",
-        "expected_then_reported": "Laporan awal memperkirakannya ({d}), tetapi laporan yang lebih baru, {c}, "
-        "menyatakan lain.",
         "nothing_decides": "Bukti tidak cukup: bagian artikel yang paling dekat ({c}) membahas topiknya, "
         "tetapi tidak mendukung atau membantah klaim ini.",
         "nothing_at_all": "Bukti tidak cukup: tidak ada artikel yang membahas klaim ini.",
@@ -60,6 +48,9 @@ _WHY = {
         "the evidence gives another year": "tahunnya berbeda",
         "the evidence names another member of the same kind (e.g. train, not plane)": "sarananya berbeda",
         "one text denies what the other states": "yang satu membantah yang lain",
+        "one text negates what the other states": "yang satu menyangkal yang lain",
+        "the evidence says the opposite": "isinya berlawanan",
+        "the evidence names another person or place": "nama orang atau tempatnya berbeda",
     }
 }
 

@@ -76,7 +76,9 @@ def format_metrics(m: Metrics) -> str:
     return "\n".join(lines)
 
 
-def evaluate_dev(model: StanceModel, dev: Path, head: HeadName | None = None, rules: bool = True) -> Metrics:
+def evaluate_dev(
+    model: StanceModel, dev: Path, head: HeadName | None = None, rules: bool | None = None
+) -> Metrics:
     """Metrics of `model` on IndoNLI pairs in `dev` (embeddings read from the cache when present)."""
     from bot.stance.data import embed_pairs, label_index, load_pairs
 
@@ -123,16 +125,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--claims", type=Path, default=None, help="also check a claim set's gold quotes")
     args = parser.parse_args(argv)
 
-    model = StanceModel.from_file(args.weights)
+    from vectorstore.config import EmbeddingSettings
+    from vectorstore.embeddings import E5Embeddings
+
+    embedder = E5Embeddings()
+    shared_cache = EmbeddingSettings().embedding_cache_dir
+    if shared_cache is not None:
+        embedder.use_cache(shared_cache)  # CLAIMBOT_EMBEDDING_CACHE_DIR: vectors other runs computed
+    model = StanceModel.from_file(args.weights, embedder=embedder)
     m = evaluate_dev(model, args.dev)
     majority = model.config["train_majority"]
     baseline = metrics(*_majority(m, CLASSES.index(majority)))
     print(f"IndoNLI dev ({args.dev.name}, {sum(m.support)} pairs)\n")
     print(format_metrics(m))
-    learned = evaluate_dev(model, args.dev, rules=False)
+    other = evaluate_dev(model, args.dev, rules=not model.contradiction_rules)
+    toggled = "without" if model.contradiction_rules else "with"
     cross = evaluate_dev(model, args.dev, head="crosslingual")
     print(
-        f"\nwithout the contradiction rules: accuracy {learned.accuracy:.3f}, macro-F1 {learned.macro_f1:.3f}"
+        f"\n{toggled} the contradiction rules: accuracy {other.accuracy:.3f}, macro-F1 {other.macro_f1:.3f}"
     )
     print(
         f"cross-lingual head on the same pairs: accuracy {cross.accuracy:.3f}, macro-F1 {cross.macro_f1:.3f}"

@@ -313,6 +313,33 @@ def lexical_matrix(claims: Sequence[str], evidences: Sequence[str]) -> NDArray[n
     return np.vstack([lexical_features(c, e) for c, e in zip(claims, evidences, strict=True)])
 
 
+def unaligned_words(claim: str, evidence: str) -> list[str]:
+    """Stems of the claim's words that the evidence does not say (neither as written nor stemmed), each
+    once, in order. The model weighs them by a learnt vocabulary (`unaligned_matrix`): which words a
+    claim adds that make it unsettled ("pertama", "hanya") or contradicted ("tidak", "belum") is learnt
+    from IndoNLI rather than listed by hand (IndoNLI dev accuracy 0.670 -> 0.707 with lexical signals
+    alone, logistic regression)."""
+    said = set(_words(evidence))
+    said |= {stem(w) for w in said}
+    out: list[str] = []
+    for word in _words(claim):
+        root = stem(word)
+        if word not in said and root not in said and root not in out:
+            out.append(root)
+    return out
+
+
+def unaligned_matrix(unaligned: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> NDArray[np.float32]:
+    """One row per pair (its `unaligned_words`), one 0/1 column per `vocabulary` word."""
+    column = {w: i for i, w in enumerate(vocabulary)}
+    out = np.zeros((len(unaligned), len(vocabulary)), dtype=np.float32)
+    for row, words in enumerate(unaligned):
+        for word in words:
+            if word in column:
+                out[row, column[word]] = 1.0
+    return out
+
+
 def interaction(u: NDArray[np.float32], v: NDArray[np.float32]) -> NDArray[np.float32]:
     """Rows of [|u - v|, u * v] for claim vectors `u` and evidence vectors `v`, both (n, dim)."""
     return np.hstack([np.abs(u - v), u * v]).astype(np.float32)
@@ -339,15 +366,26 @@ def design_matrix(
     evidence_mean: NDArray[np.float32],
     pca_mean: NDArray[np.float32],
     pca_components: NDArray[np.float32],
+    unaligned: NDArray[np.float32] | None = None,
 ) -> NDArray[np.float32]:
-    """A head's input: the chosen lexical `columns`, the centred cosine, the projected interaction.
+    """A head's input: the chosen lexical `columns`, the centred cosine, the projected interaction and
+    the claim's unaligned words (`unaligned_matrix`, possibly with no column).
 
     `lexical` holds every signal (columns in `LEXICAL_NAMES` order); `pca_components` is (k, 2 * dim),
-    possibly with k = 0.
+    possibly with k = 0; an empty `evidence_mean` means the head uses no embedding feature at all.
     """
     index = [LEXICAL_NAMES.index(c) for c in columns]
-    projected = (interaction(u, v) - pca_mean) @ pca_components.T
-    return np.hstack([lexical[:, index], centred_cosine(u, v, evidence_mean), projected]).astype(np.float32)
+    bag = unaligned if unaligned is not None else np.zeros((len(lexical), 0), dtype=np.float32)
+    if evidence_mean.size == 0:  # a head without embedding features: `u` and `v` are not read
+        return np.hstack([lexical[:, index], bag]).astype(np.float32)
+    projected = ((interaction(u, v) - pca_mean) @ pca_components.T).astype(np.float32)
+    parts: list[NDArray[np.float32]] = [
+        lexical[:, index],
+        centred_cosine(u, v, evidence_mean),
+        projected,
+        bag,
+    ]
+    return np.hstack(parts).astype(np.float32)
 
 
 def fired_signals(lexical_row: NDArray[np.float32]) -> list[str]:

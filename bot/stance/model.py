@@ -24,9 +24,16 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from bot.stance.features import design_matrix, fired_signals, lexical_matrix
-from bot.stance.rules import RULE_TEXT, apply_rules
+from bot.stance.features import (
+    design_matrix,
+    fired_signals,
+    lexical_matrix,
+    unaligned_matrix,
+    unaligned_words,
+)
+from bot.stance.rules import RULE_TEXT, SIGNAL_TEXT, apply_rules
 from vectorstore.errors import BadInputError
+from vectorstore.glossary import gloss
 from vectorstore.text import language
 
 if TYPE_CHECKING:
@@ -38,6 +45,8 @@ Stance = Literal["supports", "refutes", "neutral"]
 CLASSES: tuple[Stance, ...] = ("supports", "refutes", "neutral")
 HeadName = Literal["monolingual", "crosslingual"]
 HEADS: tuple[HeadName, ...] = ("monolingual", "crosslingual")
+Route = Literal["monolingual", "crosslingual", "glossed"]
+"""How a pair was scored: a head, or the monolingual head on the English claim glossed into Indonesian."""
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.npz")
 
 
@@ -49,7 +58,11 @@ class StanceScores(BaseModel):
     supports: float = Field(ge=0.0, le=1.0)
     refutes: float = Field(ge=0.0, le=1.0)
     neutral: float = Field(ge=0.0, le=1.0, description="The evidence does not decide the claim.")
-    head: HeadName = Field(description="crosslingual when claim and evidence are in different languages.")
+    head: Route = Field(
+        description="monolingual when claim and evidence share a language; glossed for an English claim "
+        "against Indonesian evidence (the monolingual head on a word-for-word gloss of the claim); "
+        "crosslingual otherwise."
+    )
     signals: list[str] = Field(
         default_factory=list,
         description="Lexical signals that fired (polarity_mismatch, number_conflict, antonym...).",
@@ -69,12 +82,19 @@ class StanceScores(BaseModel):
         """The fired rule in words, for explanations."""
         return RULE_TEXT[self.rule] if self.rule else None
 
+    def why(self) -> str | None:
+        """What sets the evidence against the claim, in words: the fired rule, else the first conflict
+        signal (another number, year, name...), else None. It explains; it never decides."""
+        if self.rule:
+            return RULE_TEXT[self.rule]
+        return next((SIGNAL_TEXT[s] for s in self.signals if s in SIGNAL_TEXT), None)
+
 
 class Predictions(NamedTuple):
     """Raw outputs for a batch of pairs, in input order."""
 
     probs: NDArray[np.float64]  # (n, 3), `CLASSES` order
-    heads: list[HeadName]
+    heads: list[Route]
     lexical: NDArray[np.float32]  # (n, len(LEXICAL_NAMES))
     rules: list[str | None]
 
@@ -94,11 +114,19 @@ class Head:
     scale: NDArray[np.float32]
     coef: NDArray[np.float32]
     intercept: NDArray[np.float32]
+    vocabulary: tuple[str, ...] = ()
+    """Words whose absence from the evidence, when the claim says them, is a feature (`unaligned_words`)."""
 
     def design(
-        self, lexical: NDArray[np.float32], u: NDArray[np.float32], v: NDArray[np.float32]
+        self,
+        lexical: NDArray[np.float32],
+        u: NDArray[np.float32],
+        v: NDArray[np.float32],
+        unaligned: Sequence[Sequence[str]] = (),
     ) -> NDArray[np.float32]:
-        """The standardised input of this head."""
+        """The standardised input of this head; `unaligned` holds each pair's `unaligned_words` (needed
+        when the head has a vocabulary)."""
+        bag = unaligned_matrix(unaligned, self.vocabulary) if self.vocabulary else None
         x = design_matrix(
             lexical,
             u,
@@ -107,14 +135,20 @@ class Head:
             evidence_mean=self.evidence_mean,
             pca_mean=self.pca_mean,
             pca_components=self.pca_components,
+            unaligned=bag,
         )
         return (x - self.mean) / self.scale
 
     def proba(
-        self, lexical: NDArray[np.float32], u: NDArray[np.float32], v: NDArray[np.float32]
+        self,
+        lexical: NDArray[np.float32],
+        u: NDArray[np.float32],
+        v: NDArray[np.float32],
+        unaligned: Sequence[Sequence[str]] = (),
     ) -> NDArray[np.float64]:
         """(n, 3) probabilities in `CLASSES` order."""
-        logits = self.design(lexical, u, v).astype(np.float64) @ self.coef.T.astype(np.float64)
+        x = self.design(lexical, u, v, unaligned)
+        logits = x.astype(np.float64) @ self.coef.T.astype(np.float64)
         logits += self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
@@ -126,10 +160,13 @@ class Head:
         return {f"{name}.{f}": np.asarray(getattr(self, f), dtype=np.float32) for f in _ARRAYS}
 
     @classmethod
-    def from_arrays(cls, name: str, columns: Sequence[str], data: Any) -> Head:
+    def from_arrays(
+        cls, name: str, columns: Sequence[str], data: Any, vocabulary: Sequence[str] = ()
+    ) -> Head:
         return cls(
             columns=tuple(columns),
             **{f: np.asarray(data[f"{name}.{f}"], dtype=np.float32) for f in _ARRAYS},
+            vocabulary=tuple(vocabulary),
         )
 
 
@@ -141,6 +178,11 @@ class StanceModel:
     ) -> None:
         self.heads = heads
         self.config = config
+        self.contradiction_rules: bool = bool(config.get("contradiction_rules", True))
+        """Apply `bot.stance.rules` after the heads (set in the weights' config, where it was measured)."""
+        self.gloss_english: bool = bool(config.get("gloss_english", False))
+        """Score an English claim against Indonesian evidence with the monolingual head on its gloss
+        (set in the weights' config, where the choice was measured) instead of the cross-lingual head."""
         self._embedder = embedder
         if embedder is not None:
             self._check_embedder(embedder)
@@ -152,7 +194,15 @@ class StanceModel:
         """Load weights written by `save` (`bot/stance/weights.npz` by default)."""
         with np.load(Path(path), allow_pickle=False) as data:
             config = json.loads(str(data["config"]))
-            heads = {name: Head.from_arrays(name, config["heads"][name]["columns"], data) for name in HEADS}
+            heads = {
+                name: Head.from_arrays(
+                    name,
+                    config["heads"][name]["columns"],
+                    data,
+                    config["heads"][name].get("vocabulary", ()),
+                )
+                for name in HEADS
+            }
         return cls(heads, config, embedder)
 
     def save(self, path: str | Path) -> None:
@@ -186,23 +236,36 @@ class StanceModel:
         u: NDArray[np.float32],
         v: NDArray[np.float32],
         head: HeadName | None = None,
-        rules: bool = True,
+        rules: bool | None = None,
     ) -> Predictions:
         """Predictions for pairs whose claim (`u`, query) and evidence (`v`, passage) vectors are known.
 
-        `head` forces one head; `rules=False` gives the learned model alone (see `bot.stance.rules`).
+        `head` forces one head; `rules` forces the contradiction rules (`bot.stance.rules`) on or off
+        (default: the weights' `contradiction_rules`).
         """
-        lexical = lexical_matrix(claims, evidences)
-        used: list[HeadName] = [
-            head or ("monolingual" if language(c) == language(e) else "crosslingual")
-            for c, e in zip(claims, evidences, strict=True)
-        ]
+        texts = list(claims)
+        used: list[Route] = []
+        for i, (c, e) in enumerate(zip(claims, evidences, strict=True)):
+            if head is not None:
+                used.append(head)
+            elif language(c) == language(e):
+                used.append("monolingual")
+            elif self.gloss_english and language(c) == "en" and language(e) == "id":
+                # Word for word into the evidence's Indonesian (`vectorstore.glossary.gloss`), so the
+                # monolingual head's word signals mean something.
+                texts[i] = gloss(c, e)
+                used.append("glossed")
+            else:
+                used.append("crosslingual")
+        lexical = lexical_matrix(texts, evidences)
         probs = np.zeros((len(claims), len(CLASSES)))
         for name in HEADS:
-            rows = [i for i, h in enumerate(used) if h == name]
+            rows = [i for i, h in enumerate(used) if h == name or (h == "glossed" and name == "monolingual")]
             if rows:
-                probs[rows] = self.heads[name].proba(lexical[rows], u[rows], v[rows])
-        if not rules:
+                head_ = self.heads[name]
+                words = [unaligned_words(texts[i], evidences[i]) for i in rows] if head_.vocabulary else []
+                probs[rows] = head_.proba(lexical[rows], u[rows], v[rows], words)
+        if not (self.contradiction_rules if rules is None else rules):
             return Predictions(probs, used, lexical, [None] * len(used))
         probs, fired = apply_rules(probs, lexical, [h == "crosslingual" for h in used])
         return Predictions(probs, used, lexical, fired)

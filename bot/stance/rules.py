@@ -38,6 +38,13 @@ RULE_TEXT = {
     "year_conflict": "the evidence gives another year",
     "class_conflict": "the evidence names another member of the same kind (e.g. train, not plane)",
 }
+# The conflict signals of `bot.stance.features.SIGNALS` in words, to explain a refutation.
+SIGNAL_TEXT = {
+    **RULE_TEXT,
+    "polarity_mismatch": "one text negates what the other states",
+    "antonym": "the evidence says the opposite",
+    "name_conflict": "the evidence names another person or place",
+}
 
 
 def _column(lexical: NDArray[np.float32], name: str) -> NDArray[np.float32]:
