@@ -12,7 +12,7 @@ Three checks, each explainable to a user:
    unknown name is not enough to refuse (it may be a spelling the articles do not use, "Korsel" for
    "Korea Selatan"), but it doubles the similarity the evidence needs.
 3. **No answer of the kind asked for.** A "how many / berapa" question needs a quantity in one of the
-   two best passages, a "when / kapan" question a date or time (`bot.answer_types`).
+   `typed_passages` best passages, a "when / kapan" question a date or time (`bot.answer_types`).
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def judge(
     *,
     min_evidence: float,
     min_lexical: float,
+    typed_passages: int = 3,
 ) -> Verdict:
     """Decide whether the passages can answer `question` (see the module docstring)."""
     missing = grounding.missing_words(question)
@@ -119,9 +120,9 @@ def judge(
         return Verdict(answerable=False, missing_names=grounding.missing_names(question))
     if not passages:
         return Verdict(answerable=False, missing_names=[])
-    best = max(passages, key=lambda p: p.score)
+    top = max(passages, key=lambda p: p.score)
     floor = min_evidence * 2 if missing else min_evidence
-    strong = best.dense >= floor or best.lexical >= min_lexical
-    best_two = sorted(passages, key=lambda p: -p.score)[:2]
-    typed = carries(expected_type(question), (p.text for p in best_two), expected_units(question))
+    strong = top.dense >= floor or top.lexical >= min_lexical
+    best = sorted(passages, key=lambda p: -p.score)[:typed_passages]
+    typed = carries(expected_type(question), (p.text for p in best), expected_units(question))
     return Verdict(answerable=strong and typed, missing_names=[])

@@ -103,6 +103,11 @@ def build_answer_chain(
         deeper = diversify(ranked, top_k=req.top_k * TYPED_DEPTH, per_article=per, redundancy=redundancy)
         return _State(req, passages, deeper)
 
+    def widen(passages: list[Passage]) -> list[Passage]:
+        return searcher.widen(
+            passages, before=settings.quote_context_before, after=settings.quote_context_after
+        )
+
     def select(state: _State) -> _State:
         verdict = judge(
             state.request.question,
@@ -110,11 +115,12 @@ def build_answer_chain(
             grounding(),
             min_evidence=settings.min_evidence,
             min_lexical=settings.min_lexical,
+            typed_passages=settings.typed_passages,
         )
         state.missing_names = verdict.missing_names
         if verdict.answerable:
             top = kind_first(state.request.question, state.pool)[: state.request.top_k]
-            state.selected = select_quotes(top, settings)
+            state.selected = widen(select_quotes(top, settings))
         return state
 
     def finish(state: _State) -> Answer:

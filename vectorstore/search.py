@@ -223,6 +223,62 @@ class HybridSearcher:
         out.sort(key=lambda p: (-p.score, p.article_id, p.start))
         return out
 
+    def widen(self, passages: list[Passage], *, before: int, after: int) -> list[Passage]:
+        """Each passage with up to `before` sentences before it and `after` after it in its article, as
+        one verbatim span (only neighbours that are quotable and adjacent, with nothing cut out in
+        between). A passage whose widened span overlaps an earlier one of the same article is merged
+        into it, so no text is quoted twice. `sentence_index` and the scores stay those of the passage
+        that was ranked.
+
+        Why: on questions written for Wikipedia and news passages (IDK-MRC, TyDi QA, FacQA dev sets),
+        the sentence that answers is often next to the one that matches the question ("Taman Budaya
+        Yogyakarta (TBY) sendiri terletak di ..." after the sentence naming the museum asked about).
+        """
+        if not passages or (before <= 0 and after <= 0):
+            return passages
+        ids = []
+        for p in passages:
+            first = p.sentence_index - p.sentence_count + 1
+            ids += [f"{p.article_id}#s{i}" for i in range(max(0, first - before), first)]
+            ids += [f"{p.article_id}#s{i}" for i in range(p.sentence_index + 1, p.sentence_index + 1 + after)]
+        found = self.store.fetch(self.store.sentences, list(dict.fromkeys(ids)))
+        texts = self.store.texts(sorted({p.article_id for p in passages}))
+        records = self.store.records()
+        out: list[Passage] = []
+        for p in passages:
+            text = texts.get(p.article_id)
+            rec = records.get(p.article_id)
+            if text is None or rec is None or text[p.start : p.end] != p.text:
+                out.append(p)
+                continue
+            first = p.sentence_index - p.sentence_count + 1
+            start, end = p.start, p.end
+            for i in range(first - 1, first - 1 - before, -1):
+                span = _neighbour(found.get(f"{p.article_id}#s{i}"), text, rec.title)
+                if span is None or text[span[1] : start].strip():
+                    break
+                start = span[0]
+            for i in range(p.sentence_index + 1, p.sentence_index + 1 + after):
+                span = _neighbour(found.get(f"{p.article_id}#s{i}"), text, rec.title)
+                if span is None or text[end : span[0]].strip():
+                    break
+                end = span[1]
+            taken = next(
+                (
+                    k
+                    for k, q in enumerate(out)
+                    if q.article_id == p.article_id and q.start <= end and start <= q.end
+                ),
+                None,
+            )
+            if taken is None:
+                out.append(p.model_copy(update={"start": start, "end": end, "text": text[start:end]}))
+                continue
+            q = out[taken]
+            lo, hi = min(q.start, start), max(q.end, end)
+            out[taken] = q.model_copy(update={"start": lo, "end": hi, "text": text[lo:hi]})
+        return out
+
     def _score_clauses(self, cands: dict[str, _Candidate], sim: _Centred) -> None:
         """Give each candidate with clause vectors the similarity of its best clause, less
         `clause_discount` (a part is shorter than the sentence, so it matches one idea of a question
@@ -288,6 +344,19 @@ class HybridSearcher:
         if c.vector is not None:
             passage._vector = Direction(sim.unit(c.vector))
         return passage
+
+
+def _neighbour(
+    found: tuple[dict[str, Any], str, Any] | None, text: str, title: str | None
+) -> tuple[int, int] | None:
+    """The span of a stored neighbouring sentence, if it is still the article's text and quotable."""
+    if found is None:
+        return None
+    meta, doc, _ = found
+    start, end = int(meta["start"]), int(meta["end"])
+    if text[start:end] != doc or not quotable(doc, title):
+        return None
+    return start, end
 
 
 def quotable(sentence: str, title: str | None) -> bool:

@@ -323,3 +323,26 @@ def test_the_lexical_lift_is_capped_by_the_floor(seeded) -> None:  # type: ignor
     lift = seeded.searcher._lexical_lift
     assert lift({"a": 0.4, "b": 0.1}) == pytest.approx(2.5)
     assert lift({"a": floor / 2}) == lift({}) == pytest.approx(1 / floor)
+
+
+def test_a_quote_is_widened_to_its_adjacent_sentences_verbatim_and_never_twice(seeded) -> None:  # type: ignore[no-untyped-def]
+    store = seeded.store
+    texts = store.texts(list(store.records()))
+    top = seeded.searcher.search("Who has denied that North Korea is sending weapons to Russia?", top_k=5)
+    assert seeded.searcher.widen(top, before=0, after=0) == top
+    wide = seeded.searcher.widen(top, before=1, after=1)
+    assert 0 < len(wide) <= len(top)
+    for w in wide:
+        assert texts[w.article_id][w.start : w.end] == w.text and w.text.strip() == w.text
+    # Each ranked passage lies inside one widened quote, and widened quotes never share text.
+    for p in top:
+        assert any(w.article_id == p.article_id and w.start <= p.start and p.end <= w.end for w in wide)
+    for i, a in enumerate(wide):
+        for b in wide[i + 1 :]:
+            assert a.article_id != b.article_id or a.end <= b.start or b.end <= a.start
+
+    # Some quote holds text beyond the ranked passages inside it: a neighbouring sentence.
+    def inside(p, w) -> bool:  # type: ignore[no-untyped-def]
+        return p.article_id == w.article_id and w.start <= p.start and p.end <= w.end
+
+    assert any(len(w.text) > sum(len(p.text) + 1 for p in top if inside(p, w)) for w in wide)
