@@ -319,3 +319,20 @@ def test_the_cli_names_the_index_and_refuses_unknown_filters(seeded, tmp_path: P
     assert unknown.exit_code == 3 and "no article with id 'nope' in the index" in unknown.output
     nonsense = runner.invoke(cli, ["ask", "\u200b?"], env=_env(data))
     assert nonsense.exit_code == 2 and "has no word to search" in nonsense.output
+
+
+def test_an_llm_that_cannot_be_reached_is_a_503_with_retry_after(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    llm = {"llm_base_url": f"http://127.0.0.1:{port}/v1", "llm_max_retries": 0, "llm_timeout_s": 5}
+    services = copy_of_seeded(seeded, tmp_path, llm=llm)
+    with TestClient(create_app(services.settings, services=services)) as c:
+        r = c.post("/v1/check", json={"claim": "Kim and Putin first met in April 2019."})
+        assert r.status_code == 503 and r.headers["retry-after"] == "2"
+        assert (
+            r.json()["error"]["code"] == "upstream_error" and "cannot reach" in r.json()["error"]["message"]
+        )
+        assert c.get("/readyz").status_code == 200  # the index is fine: only the LLM is down
