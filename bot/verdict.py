@@ -9,7 +9,7 @@ side with the stance model and the thresholds of `CheckSettings`):
 - `not_enough_evidence`: no quote takes a side; the quotes shown are those that came closest.
 
 `confidence` is the probability that the verdict is right, read from a calibration map fitted on data
-held out from the stance model's training (`Calibration`, written by `python -m bot.stance.calibrate`):
+held out from the stance model's training (`Calibration`, written by `python -m bot.calibrate`):
 for each verdict, the deciding probability (the strongest entailment for `supported`, contradiction for
 `refuted`, the weaker of the two for `mixed`, and the strongest of either for `not_enough_evidence`,
 which is the more surely right the lower it is) goes through an isotonic map to the share of such

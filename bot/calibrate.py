@@ -1,6 +1,6 @@
 """Fit the verdict's confidence: the probability that a verdict is right, given its deciding probability.
 
-    python -m bot.stance.calibrate [--dev ../shared/data/indonli-dev.jsonl] \\
+    python -m bot.calibrate [--dev ../shared/data/indonli-dev.jsonl] \\
         [--exclude ../shared/data/dev/indonli-dev-claims.jsonl] [--out bot/stance/calibration.json]
 
 The data are IndoNLI dev pairs, which the stance model never saw in training, *less* the pairs whose
