@@ -144,13 +144,14 @@ WORDS = sorted({w for p in SEEDS.glob("*.txt") for w in p.read_text(encoding="ut
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
-    noise=st.text(min_size=0, max_size=20),
+    # Control characters are refused before search (422; tests/bot/test_faults.py): not this test's subject.
+    noise=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=0, max_size=20),
     k=st.integers(min_value=1, max_value=8),
 )
 def test_every_quote_is_the_original_text_at_its_span(seeded, words: list[str], noise: str, k: int) -> None:  # type: ignore[no-untyped-def]
     question = " ".join(words) + " " + noise
-    if not question.strip():
-        return
+    if not any(ch.isalnum() for ch in question):
+        return  # no word to search for: refused before search, like a control character
     texts = _texts(seeded)
     answer = seeded.ask(AskRequest(question=question, top_k=k))
     results = seeded.search(question, top_k=k).results
