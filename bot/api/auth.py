@@ -71,8 +71,7 @@ class RateLimiter:
             return 0.0
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.get(caller, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens = self._tokens(caller, now)
             if tokens >= 1.0:
                 self._buckets[caller] = (tokens - 1.0, now)
                 wait = 0.0
@@ -89,9 +88,13 @@ class RateLimiter:
             return 0.0
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.get(caller, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens = self._tokens(caller, now)
         return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def _tokens(self, caller: str, now: float) -> float:
+        """`caller`'s tokens at `now`: what was left, refilled at `rate` up to `burst` (hold the lock)."""
+        tokens, last = self._buckets.get(caller, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.rate)
 
     def _forget_full(self, now: float) -> None:
         # A bucket that has refilled completely is the same as no bucket.
