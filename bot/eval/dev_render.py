@@ -34,51 +34,18 @@ HEADLINE_QUESTIONS = (
 )
 
 
-def _questions_headline(report: DevReport) -> list[str]:
+def _headline(report: DevReport, *, claims: bool) -> list[str]:
+    """claimbot (`ask`, or `check` for claims) against baseline 1 on every set: one row a figure."""
+    ours_key, ours_label = ("claimbot-check", "claimbot check") if claims else ("claimbot", "claimbot (ask)")
+    figures = CLAIM_FIGURES if claims else {name: QUESTION_FIGURES[name] for name in HEADLINE_QUESTIONS}
     rows = []
     for s in report.sets:
-        q = s.report.questions
-        if q is None:
+        section = s.report.claims if claims else s.report.questions
+        if section is None:
             continue
-        by = {x.key: x for x in q.systems}
-        ours = by.get("claimbot")
-        for name in HEADLINE_QUESTIONS:
-            if ours is None or name not in ours.intervals:
-                continue
-            rows.append(
-                [
-                    s.name,
-                    QUESTION_FIGURES[name],
-                    *(
-                        cell(by[k].intervals.get(name)) if k in by else DASH
-                        for k in (BASELINE, "claimbot-search")
-                    ),
-                    cell(ours.intervals.get(name)),
-                    cell(ours.against_baseline.get(name), signed=True),
-                ]
-            )
-    if not rows:
-        return []
-    header = [
-        "set",
-        "figure",
-        "baseline 1 (naive)",
-        "claimbot-search",
-        "claimbot (ask)",
-        "claimbot − baseline 1",
-    ]
-    return ["## Questions: claimbot against baseline 1", "", *md_table(header, rows), ""]
-
-
-def _claims_headline(report: DevReport) -> list[str]:
-    rows = []
-    for s in report.sets:
-        c = s.report.claims
-        if c is None:
-            continue
-        by = {x.key: x for x in c.systems}
-        ours = by.get("claimbot-check")
-        for name, label in CLAIM_FIGURES.items():
+        by = {x.key: x for x in section.systems}
+        ours = by.get(ours_key)
+        for name, label in figures.items():
             if ours is None or name not in ours.intervals:
                 continue
             rows.append(
@@ -95,15 +62,10 @@ def _claims_headline(report: DevReport) -> list[str]:
             )
     if not rows:
         return []
-    header = [
-        "set",
-        "figure",
-        "baseline 1 (naive)",
-        "claimbot-search",
-        "claimbot check",
-        "check − baseline 1",
-    ]
-    return ["## Claims: claimbot check against baseline 1", "", *md_table(header, rows), ""]
+    difference = "check − baseline 1" if claims else "claimbot − baseline 1"
+    header = ["set", "figure", "baseline 1 (naive)", "claimbot-search", ours_label, difference]
+    title = "Claims: claimbot check" if claims else "Questions: claimbot"
+    return [f"## {title} against baseline 1", "", *md_table(header, rows), ""]
 
 
 def _question_section(q: QuestionsSection) -> list[str]:
@@ -168,7 +130,7 @@ def dev_markdown(report: DevReport) -> str:
         *(f"| {s.name} | {s.title} | {s.report.articles} articles | {s.credit} |" for s in report.sets),
         "",
     ]
-    out += _questions_headline(report) + _claims_headline(report)
+    out += _headline(report, claims=False) + _headline(report, claims=True)
     out.append(INTERVALS.format(resamples=report.resamples))
     for s in report.sets:
         out += [f"## {s.name}: {s.title}", ""]
