@@ -39,42 +39,45 @@ pytestmark = [
     ),
 ]
 
-# figure -> (bound, "min" for a floor or "max" for a ceiling). Measured on this sample at commit 95267ea
-# (the code before the redesign of issues 14 and 15), 2026-12-04: value ± half-width of the 95% interval
-# -> bound = value - half-width rounded down (a ceiling: value + half-width rounded up). Raise a floor
-# when a change lifts the figure beyond its interval; never lower one to let a change through.
+# figure -> (bound, "min" for a floor or "max" for a ceiling). Measured on this sample at commit 4f5b3e5
+# (after the redesign of issues 14 and 15), 2026-12-04: value ± half-width of the 95% interval -> bound =
+# value - half-width rounded down (a ceiling: value + half-width rounded up). Floors were first set at
+# 95267ea (before the redesign); none is lowered: where a figure fell inside its interval (IDK-MRC's
+# abstention recall, 0.429 -> 0.381, one question of 21), the earlier floor stays. Raise a floor when a
+# change lifts the figure beyond its interval; never lower one to let a change through.
 QUESTION_GATES: dict[str, dict[str, tuple[float, str]]] = {
     "facqa": {
-        "hit@5": (0.65, "min"),  # 0.775 ± 0.125
-        "hit_within_budget": (0.65, "min"),  # 0.775 ± 0.125
-        "mrr": (0.60, "min"),  # 0.738 ± 0.131
-        "citation_precision": (0.31, "min"),  # 0.425 ± 0.110
-        "refused_answerable": (0.24, "max"),  # 0.125 ± 0.113
+        "hit@5": (0.71, "min"),  # 0.825 ± 0.113 (0.775 before)
+        "hit_within_budget": (0.71, "min"),  # 0.825 ± 0.113
+        "mrr": (0.69, "min"),  # 0.812 ± 0.119
+        "citation_precision": (0.36, "min"),  # 0.485 ± 0.123
+        "refused_answerable": (0.17, "max"),  # 0.075 ± 0.087
     },
     "idkmrc": {  # 19 answerable, 21 unanswerable in the sample
-        "hit@5": (0.54, "min"),  # 0.737 ± 0.195
-        "hit_within_budget": (0.54, "min"),  # 0.737 ± 0.195
-        "mrr": (0.48, "min"),  # 0.684 ± 0.196
-        "citation_precision": (0.15, "min"),  # 0.237 ± 0.085
-        "abstention_recall": (0.21, "min"),  # 0.429 ± 0.217
-        "refused_answerable": (0.15, "max"),  # 0.053 ± 0.087
+        "hit@5": (0.66, "min"),  # 0.842 ± 0.174 (0.737 before)
+        "hit_within_budget": (0.66, "min"),  # 0.842 ± 0.174
+        "mrr": (0.66, "min"),  # 0.842 ± 0.174
+        "citation_precision": (0.24, "min"),  # 0.362 ± 0.118
+        "abstention_recall": (0.21, "min"),  # 0.381 ± 0.219 now; the floor of 0.429 ± 0.217 stays
+        "refused_answerable": (0.14, "max"),  # 0.053 ± 0.087
     },
     "tydiqa": {
-        "hit@5": (0.58, "min"),  # 0.725 ± 0.138
-        "hit_within_budget": (0.58, "min"),  # 0.725 ± 0.138
-        "mrr": (0.51, "min"),  # 0.650 ± 0.131
-        "citation_precision": (0.24, "min"),  # 0.305 ± 0.065
-        "refused_answerable": (0.29, "max"),  # 0.175 ± 0.112
+        "hit@5": (0.73, "min"),  # 0.850 ± 0.112 (0.725 before)
+        "hit_within_budget": (0.73, "min"),  # 0.850 ± 0.112
+        "mrr": (0.69, "min"),  # 0.808 ± 0.115
+        "citation_precision": (0.35, "min"),  # 0.438 ± 0.079
+        "refused_answerable": (0.19, "max"),  # 0.100 ± 0.088
     },
 }
 CLAIM_GATES: dict[str, tuple[float, str]] = {  # IndoNLI: 40 claims over their premises + 150 others
-    "accuracy": (0.37, "min"),  # 0.525 ± 0.150
-    "macro_f1": (0.34, "min"),  # 0.486 ± 0.146
-    "decisive_wrong": (0.59, "max"),  # 0.425 ± 0.162
+    "accuracy": (0.46, "min"),  # 0.600 ± 0.138 (0.525 before)
+    "macro_f1": (0.41, "min"),  # 0.579 ± 0.168
+    # The verifier's point: at most a couple of decisive wrong verdicts in 40 (0.425 before).
+    "decisive_wrong": (0.07, "max"),  # 0.025 ± 0.037
     # 27 of the 27 claims with a gold quote: the bootstrap interval of a share at 1 has no width, so
     # the floor is the Wilson 95% lower bound of 27/27 instead.
     "evidence_hit": (0.87, "min"),
-    "ece": (0.50, "max"),  # 0.360 ± 0.137
+    "ece": (0.31, "max"),  # 0.191 ± 0.116
 }
 
 
