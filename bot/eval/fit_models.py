@@ -5,10 +5,10 @@
 expects one built index per set under `--index-root` (`facqa`, `idkmrc`, `tydiqa`, `seeds`; see
 `bot.eval.lab`). Neither beat what it would replace (docs/decisions/retrieval-on-external-data.md).
 
-- **Ranker** (`vectorstore.ranking`): a logistic regression over each candidate sentence's SIGNALS,
-  labelled by whether it overlaps a gold quote, on the answerable questions of every set, each set
-  weighing the same. Reported: hit@5 of each set with the ranker fitted on the *other* sets
-  (leave-one-set-out), against the product before.
+- **Ranker** (not shipped): a logistic regression over each candidate sentence's
+  `bot.eval.ablations.SIGNALS`, labelled by whether it overlaps a gold quote, on the answerable
+  questions of every set, each set weighing the same. Reported: hit@5 of each set with the ranker
+  fitted on the *other* sets (leave-one-set-out), against the product before.
 - **Answerability** (`bot.answerability`): a logistic regression over FEATURES of the question's five
   best passages, fitted on IDK-MRC (the one set with unanswerable questions), 5-fold cross-validated
   five times; the threshold is the highest whose cross-validated share of answerable IDK-MRC questions
