@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.answer_types import AnswerType, answers_kind, carries, expected_type, expected_units
+from bot.eval import bootstrap
 from bot.eval import metrics as m
 from bot.eval.lab import DataSet, Index, Question
 from bot.eval.metrics import Span
@@ -375,12 +376,14 @@ def run(v: Variant, ds: DataSet, **kw: object) -> dict[str, NDArray[np.float64]]
 
 
 def interval(x: NDArray[np.float64], n: int = 1000, seed: int = 0) -> tuple[float, float, float]:
-    """Mean and a bootstrap 95% interval over questions."""
+    """Mean and a bootstrap 95% interval over questions (the report's bootstrap, `bot.eval.bootstrap`)."""
     if len(x) == 0:
         return (float("nan"),) * 3
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), (n, len(x)))].mean(axis=1)
-    return float(x.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+    weights = bootstrap.resample_weights(len(x), n, seed)
+    mean = bootstrap.interval(bootstrap.ratio(x, np.ones(len(x))), weights)
+    low = float("nan") if mean.low is None else mean.low
+    high = float("nan") if mean.high is None else mean.high
+    return float(x.mean()), low, high
 
 
 def paired(a: NDArray[np.float64], b: NDArray[np.float64], n: int = 1000) -> tuple[float, float, float]:
