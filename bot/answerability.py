@@ -23,8 +23,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.answer_types import carries, expected_type, expected_units
-from vectorstore.lexical import stem
 from vectorstore.models import Passage
+from vectorstore.text import stem
 
 # English words that are often capitalised in questions without being names of anything the articles
 # would spell the same way (they translate: "North Korea" is "Korea Utara").

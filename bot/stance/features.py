@@ -40,7 +40,7 @@ from bot.stance.lexicon import (
     NUMBER_WORDS,
     RESTRICTORS,
 )
-from vectorstore.lexical import stem, tokenize
+from vectorstore.text import stem, tokenize
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.answerability import Grounding, judge, name_candidates
-from vectorstore.lexical import tokenize
 from vectorstore.models import Passage
+from vectorstore.text import tokenize
 
 VOCAB = set(tokenize("Kim Jong Un bertemu Putin di Rusia. Institut Unifikasi Nasional Korea. Gedung Putih."))
 
