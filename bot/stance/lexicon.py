@@ -16,7 +16,7 @@ NEGATIONS = frozenset(
     "tidak tak bukan belum tanpa jangan enggak nggak tiada bukanlah tidaklah belumlah "
     "not no never none nobody nothing neither nor without cannot".split()
 )
-# Denial verbs (shared with bot/framing.py) and refusal/falsehood words, from the text layer's lists.
+# Denial verbs and refusal/falsehood words, from the text layer's lists.
 DENIALS = words("denials") | words("rejections")
 # Words that make a claim weaker or a guess; evidence stating a fact does not settle them.
 HEDGES = words("hedges")
