@@ -366,11 +366,15 @@ def quotable(sentence: str, title: str | None) -> bool:
     ("Apa yang Diinginkan Rusia dari Korea Utara?") answers nothing. Both still count as context
     through their chunk.
     """
-    text = sentence.strip().rstrip("\"”’'")
+    text = _FOOTNOTES.sub("", sentence.strip()).rstrip("\"”’'")
     if not text or (text[-1] not in ".!…:;)" and not _ATTRIBUTED.search(text)):
         return False  # a headline or sub-heading: no closing punctuation
     return not text.endswith("?") and sentence.strip() != (title or "").strip()
 
+
+# Reference markers after the closing punctuation ("... inti sel.[4]", "... tahun 671.[3][5]", as in every
+# Wikipedia text): the sentence is body text, not a headline that lacks a full stop.
+_FOOTNOTES = re.compile(r"(?:\[[^\[\]\n]{1,30}\])+$")
 
 # A closing quotation and who said it: reported speech is body text even when the article leaves off
 # the final full stop ("’’Kim juga berharap bantuan pangan dari Rusia,’’ demikian dilaporkan New York

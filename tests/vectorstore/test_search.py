@@ -27,6 +27,15 @@ def test_headlines_subheadings_and_questions_are_not_quotes() -> None:
     assert quotable("“Itulah mengapa kami datang ke sini.”", None)
 
 
+def test_reference_markers_after_the_full_stop_do_not_make_a_sentence_a_headline() -> None:
+    # Wikipedia's footnote markers: IDK-MRC's and TyDi QA's answers are often such sentences.
+    assert quotable("Bakteri adalah kelompok organisme yang tidak memiliki membran inti sel.[4]", "Bakteri")
+    assert quotable("Ia mengunjungi Sriwijaya tahun 671 dan tinggal selama 6 bulan.[3][5]", None)
+    assert quotable("Kerajaan ini berdiri pada abad ke-7.[butuh rujukan]", None)
+    assert not quotable("Sejarah awal[1]", None)  # a sub-heading with a marker is still a sub-heading
+    assert not quotable("Kapan kerajaan itu berdiri?[2]", None)
+
+
 def test_lexical_coverage_lifts_but_never_lowers_the_dense_score() -> None:
     s = RetrievalSettings()
     base = fuse(0.6, 0.4, 0.0, s)
