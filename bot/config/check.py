@@ -3,7 +3,7 @@
 Each value was chosen on the external claim set (300 IndoNLI claims over 561 documents,
 `../shared/data/dev/indonli-dev-claims.jsonl`) together with the seeds' two claim sets, precision first:
 the fewest decisive wrong verdicts (`supported`, `refuted` or `mixed` where the label is another), then the
-best accuracy (`python -m bot.tune_check` runs the grid). `docs/claim-checking.md` has the figures and
+best accuracy (`python -m bot.eval.tune_check` runs the grid). `docs/claim-checking.md` has the figures and
 how to measure them again.
 """
 

@@ -1,10 +1,10 @@
-"""The threshold grid (`bot.tune_check`): applied to cached scores exactly as the checker decides."""
+"""The threshold grid (`bot.eval.tune_check`): applied to cached scores exactly as the checker decides."""
 
 from __future__ import annotations
 
 from bot.config.check import CheckSettings
+from bot.eval.tune_check import Scored, figures, grid, verdicts
 from bot.stance.model import StanceScores
-from bot.tune_check import Scored, figures, grid, verdicts
 from vectorstore.models import Passage
 
 

@@ -1,6 +1,6 @@
 """Choose the offline checker's thresholds on a grid, precision first.
 
-    CLAIMBOT_EMBEDDING_CACHE_DIR=/tmp/claimbot-emb-cache python -m bot.tune_check \\
+    CLAIMBOT_EMBEDDING_CACHE_DIR=/tmp/claimbot-emb-cache python -m bot.eval.tune_check \\
         ../shared/data/dev/indonli-dev-claims.jsonl=/tmp/indonli-index \\
         tests/data/claims.jsonl=/tmp/seeds-index tests/data/claims-heldout.jsonl=/tmp/seeds-index
 

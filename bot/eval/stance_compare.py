@@ -2,7 +2,7 @@
 then fitted on all of train and measured on the dev pairs, each against the logistic regression with a
 paired bootstrap interval of the accuracy difference.
 
-    python -m bot.stance.compare
+    python -m bot.eval.stance_compare
 
 Measures only (nothing is written): the shipped head stays a logistic regression (see the README's
 figures for why). Features as `bot.stance.train` builds them (lexical signals + unaligned words, the
