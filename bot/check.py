@@ -98,13 +98,19 @@ class ClaimChecker:
         judged = judge(passages, self.scores(claim, passages), self.settings)
         return decide(judged, self.settings.check_quotes)
 
+    def unsettleable(self, claim: str) -> list[str]:
+        """The names of `claim` no article holds, when they are enough to rule it out before the stance
+        model (two names, or one of two words or more): nothing can settle a claim about what no article
+        names. Empty otherwise."""
+        missing = self.grounding().missing_names(claim)
+        return missing if len(missing) >= 2 or (missing and len(" ".join(missing).split()) >= 2) else []
+
     def check(self, request: CheckRequest) -> CheckResult:
         """A verdict with the verified quotes that decide it."""
         claim = request.claim
         lang = language(claim)
-        missing = self.grounding().missing_names(claim)
-        if len(missing) >= 2 or (missing and len(" ".join(missing).split()) >= 2):
-            # Nothing can settle a claim about what no article names.
+        missing = self.unsettleable(claim)
+        if missing:
             return CheckResult(
                 claim=claim,
                 verdict="not_enough_evidence",

@@ -59,8 +59,7 @@ def score_set(claims: Path, data_dir: Path) -> list[Scored]:
     checker = services.checker
     out = []
     for case in load_claims(claims):
-        missing = services.grounding().missing_names(case.claim)
-        if not services.has_words(case.claim) or len(missing) >= 2 or len(" ".join(missing).split()) >= 2:
+        if not services.has_words(case.claim) or checker.unsettleable(case.claim):
             out.append(Scored(case.label, case.lang, None, []))
             continue
         passages = checker.candidates(CheckRequest(claim=case.claim))
