@@ -58,6 +58,7 @@ class Variant:
     after: int = 0  # and after it
     typed_top: int = 2  # passages whose quotes (windows) the typed test reads
     typed_window: bool = True  # False: the typed test reads the bare sentences
+    kind_window: bool = False  # True: typed quotes first judged on the quote with its neighbours
     answer_model: Any = None  # a fitted sklearn classifier over FEATURES instead of the hand tests
     answer_threshold: float = 0.5
 
@@ -314,7 +315,11 @@ def answer(
     pool = top
     if expected_type(question) is not AnswerType.OTHER and v.typed_depth > 1:
         pool = diversify(v, ix, r, top_k * v.typed_depth)
-        holding = [i for i in pool if answers_kind(question, sentence_text(ix, i))]
+        holding = [
+            i
+            for i in pool
+            if answers_kind(question, window_text(v, ix, i) if v.kind_window else sentence_text(ix, i))
+        ]
         pool = holding + [i for i in pool if i not in holding]
     pool = pool[:top_k]
     if pool:

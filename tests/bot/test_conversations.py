@@ -221,7 +221,11 @@ def test_followup_in_indonesian(seeded, tmp_path: Path) -> None:  # type: ignore
     # Retrieval is for the denial; as in English, "when" may be answered by saying the articles do not
     # date it (the dated denial, "November tahun lalu", ranks below the two best since sentence pairs).
     assert DENIAL in seeded.search(follow.search_query, top_k=1).results[0].quote
-    assert follow.insufficient_evidence or any(DENIAL in c.quote for c in follow.citations[:3])
+    # A "kapan" question quotes first what holds a date ("6 September", "Juli lalu" near the Sullivan
+    # warnings), so the undated denial may come after them, but it is quoted. Ordering by the quote with
+    # its context sentences instead would put it first; on the dev sets it changed nothing beyond the
+    # interval (docs/decisions/retrieval-on-external-data.md, "Typed quotes and their context"), so no.
+    assert follow.insufficient_evidence or any(DENIAL in c.quote for c in follow.citations)
 
 
 def test_reply_to_an_unknown_conversation_is_not_found(seeded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
