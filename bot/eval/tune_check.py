@@ -14,10 +14,12 @@ another) on every set, the one with the best accuracy on the first set is printe
 Claims that never reach the stance model (no word of theirs in the index, or names no article mentions)
 are `not_enough_evidence` under every setting, as in `Services.check`.
 
-`--weights W` tunes another stance model than the shipped one; `--against B` scores the same candidates
-with a second model B too and prints, for the current setting and for each model's best admissible one,
-the paired differences W - B of accuracy and decisive wrong verdicts on every set, with 95% bootstrap
-intervals over claims (1,000 resamples, `bot.eval.bootstrap`).
+`--weights W` tunes another stance model than the shipped one, and `--clause MODE` judges its quotes by
+their clause aligned with the claim (CLAIMBOT_JUDGE_CLAUSE). `--against B` scores the same candidates with
+a second model B too (as the settings say; without `--against`, `--clause` compares with W itself judged
+as the settings say) and prints, for the current setting and for each side's best admissible one, the
+paired differences of accuracy and decisive wrong verdicts on every set, with 95% bootstrap intervals
+over claims (1,000 resamples, `bot.eval.bootstrap`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.config.check import CheckSettings
+from bot.config.check import CheckSettings, ClauseMode
 from bot.eval.bootstrap import interval, ratio, resample_weights
 from bot.eval.cases import load_claims
 from bot.judging import judge
@@ -62,30 +64,36 @@ class Scored:
 
 def score_set(claims: Path, data_dir: Path) -> list[Scored]:
     """Retrieve and score every claim of `claims` against the index in `data_dir`."""
-    return score_sets(claims, data_dir, [None])[0]
+    return score_sets(claims, data_dir, [Scorer()])[0]
 
 
-def score_sets(claims: Path, data_dir: Path, weights: Sequence[Path | None]) -> list[list[Scored]]:
-    """Retrieve every claim of `claims` once, and score its candidates with each stance model of
-    `weights` (None: the shipped one); one list of claims per model."""
+@dataclass(frozen=True)
+class Scorer:
+    """A stance model (None: the shipped one) and how the checker judges quotes with it
+    (CLAIMBOT_JUDGE_CLAUSE; None: as the settings say)."""
+
+    weights: Path | None = None
+    judge_clause: ClauseMode | None = None
+
+
+def score_sets(claims: Path, data_dir: Path, scorers: Sequence[Scorer]) -> list[list[Scored]]:
+    """Retrieve every claim of `claims` once, and score its candidates with each of `scorers`; one list
+    of claims per scorer."""
     from bot.check import ClaimChecker
     from bot.services import build_services
 
     settings = Settings(store=StoreSettings(data_dir=data_dir))
     services = build_services(settings)
-    checkers = [
-        services.checker
-        if w is None
-        else ClaimChecker(
-            services.searcher,
-            services.store,
-            StanceModel.from_file(w, embedder=services.stance.embedder),
-            services.grounding,
-            settings.check,
-        )
-        for w in weights
-    ]
-    out: list[list[Scored]] = [[] for _ in weights]
+    checkers = []
+    for scorer in scorers:
+        check = settings.check
+        if scorer.judge_clause is not None:
+            check = check.model_copy(update={"judge_clause": scorer.judge_clause})
+        stance = services.stance
+        if scorer.weights is not None:
+            stance = StanceModel.from_file(scorer.weights, embedder=services.stance.embedder)
+        checkers.append(ClaimChecker(services.searcher, services.store, stance, services.grounding, check))
+    out: list[list[Scored]] = [[] for _ in scorers]
     for case in load_claims(claims):
         if not services.has_words(case.claim) or checkers[0].unsettleable(case.claim):
             for scored in out:
@@ -181,14 +189,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--against", type=Path, default=None, help="stance weights to compare with, paired (see above)"
     )
+    parser.add_argument(
+        "--clause",
+        choices=["off", "clause", "either"],
+        default=None,
+        help="judge quotes by their clause aligned with the claim (CLAIMBOT_JUDGE_CLAUSE) with --weights; "
+        "without --against, compared with the same weights judged as the settings say",
+    )
     args = parser.parse_args(argv)
+    ours = Scorer(args.weights, args.clause)
+    theirs = Scorer(args.against) if args.against is not None else Scorer(args.weights)
+    compared = args.against is not None or args.clause is not None
     sets: dict[str, list[Scored]] = {}
     against: dict[str, list[Scored]] = {}
     for spec in args.sets:
         claims, _, data_dir = spec.partition("=")
         name = Path(claims).stem
-        models = [args.weights] if args.against is None else [args.weights, args.against]
-        sets[name], *rest = score_sets(Path(claims), Path(data_dir), models)
+        sets[name], *rest = score_sets(Path(claims), Path(data_dir), [ours, *([theirs] if compared else [])])
         if rest:
             against[name] = rest[0]
         print(f"scored {claims} ({len(sets[name])} claims)", flush=True)
@@ -207,13 +224,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     if not against:
         return
-    print(f"\n{args.weights} against {args.against}, both at the current setting:")
+    print(f"\n{ours} against {theirs}, both at the current setting:")
     print("\n".join(compare(sets, against, current, current)))
-    theirs = grid(against, args.max_decisive_wrong)
-    if rows and theirs:
-        best = f"{_describe(rows[0][1])} against {_describe(theirs[0][1])}"
+    their_rows = grid(against, args.max_decisive_wrong)
+    if rows and their_rows:
+        best = f"{_describe(rows[0][1])} against {_describe(their_rows[0][1])}"
         print(f"each at its best admissible setting ({best}):")
-        print("\n".join(compare(sets, against, rows[0][1], theirs[0][1])))
+        print("\n".join(compare(sets, against, rows[0][1], their_rows[0][1])))
 
 
 if __name__ == "__main__":
