@@ -58,3 +58,20 @@ def test_each_way_of_joining(way: str) -> None:
 def test_one_group_cannot_be_lengthened() -> None:
     with pytest.raises(ValueError, match="two groups"):
         lengthen(PAIRS[:2])
+
+
+def test_long_pairs_measures_two_models_paired() -> None:
+    import numpy as np
+
+    from bot.eval.long_pairs import predict, report
+    from bot.stance.data import label_index
+    from bot.stance.model import StanceModel
+
+    model = StanceModel.from_file()  # Indonesian pairs: the monolingual head, no embedding needed
+    gold = label_index(PAIRS)
+    predicted = predict(model, PAIRS)
+    assert predicted.shape == (len(PAIRS),) and predicted[1] == 1  # "turun" against "naik": refutes
+    assert (predict(model, lengthen(PAIRS)) >= 0).all()
+    text = report("pairs", gold, predicted, predicted)
+    assert "difference (weights - against): +0.000 [+0.000, +0.000]" in text
+    assert text.count(f"accuracy {float(np.mean(predicted == gold)):.3f}") == 2
