@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.answerability import Grounding
 from bot.config.check import CheckSettings
-from bot.judging import judge, sentences_of
+from bot.judging import aligned_clause, judge, sentences_of
 from bot.models import CheckRequest, CheckResult, Evidence
 from bot.quotes import cite, verify
 from bot.stance.model import StanceModel, StanceScores
@@ -64,19 +64,33 @@ class ClaimChecker:
 
     def scores(self, claim: str, passages: list[Passage]) -> list[StanceScores]:
         """Stance of each passage: of its one sentence, or of the more decided sentence of a pair
-        (`bot.judging.sentences_of`). The index's own vectors are reused when they are the model's."""
+        (`bot.judging.sentences_of`); with CLAIMBOT_JUDGE_CLAUSE, of the clause of each sentence that
+        aligns with the claim (`bot.judging.aligned_clause`) instead of or besides the sentence. The
+        index's own vectors are reused when they are the model's."""
         texts: list[str] = []
         keys: list[tuple[str, int]] = []
         owner: list[int] = []
+        mode = self.settings.judge_clause
         for i, p in enumerate(passages):
             sentences = sentences_of(p)
-            texts += sentences
-            # A pair's first sentence is the one before its own in the article.
-            keys += [(p.article_id, p.sentence_index - len(sentences) + 1 + k) for k in range(len(sentences))]
-            owner += [i] * len(sentences)
+            for k, sentence in enumerate(sentences):
+                # A pair's first sentence is the one before its own in the article.
+                key = (p.article_id, p.sentence_index - len(sentences) + 1 + k)
+                clause = aligned_clause(claim, sentence) if mode != "off" else None
+                judged = (
+                    [sentence] if clause is None else [clause] if mode == "clause" else [sentence, clause]
+                )
+                texts += judged
+                # A clause is scored with its sentence's stored vector: only the cross-lingual head
+                # reads vectors, and it sees the sentence's topic either way.
+                keys += [key] * len(judged)
+                owner += [i] * len(judged)
         vectors = None
         if self.store.model_id == self.stance.config["embedding_model"]:
-            vectors = self.store.sentence_vectors(keys)
+            # Each sentence once (the store refuses a repeated id), then a row per text.
+            unique = list(dict.fromkeys(keys))
+            row = {k: i for i, k in enumerate(unique)}
+            vectors = self.store.sentence_vectors(unique)[[row[k] for k in keys]]
         scored = self.stance.scores(claim, texts, evidence_vectors=vectors)
         best: dict[int, StanceScores] = {}
         for i, s in zip(owner, scored, strict=True):

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from bot.config.check import CheckSettings
 from bot.models import EvidenceStance
 from bot.stance.model import StanceScores
+from vectorstore.glossary import gloss
 from vectorstore.sentences import split_sentences
+from vectorstore.text import language, tokenize
+from vectorstore.text.clauses import clauses
 
 if TYPE_CHECKING:
     from vectorstore.models import Passage
@@ -60,6 +63,21 @@ def sentences_of(passage: Passage) -> list[str]:
         return [passage.text]
     first = passage.text[spans[0].start : spans[-1].start].strip()
     return [first, passage.text[spans[-1].start : spans[-1].end]]
+
+
+def aligned_clause(claim: str, sentence: str) -> str | None:
+    """The clause of `sentence` (`vectorstore.text.clauses`, 3 words or more) that shares the most content
+    words with `claim` (an English claim against an Indonesian sentence through its gloss); None when
+    the sentence is one clause or no clause shares a word. Ties go to the earlier clause."""
+    parts = clauses(sentence, min_words=3)
+    if len(parts) < 2:
+        return None
+    if language(claim) == "en" and language(sentence) == "id":
+        claim = gloss(claim, sentence)
+    wanted = set(tokenize(claim))
+    shared = [len(wanted & set(tokenize(p))) for p in parts]
+    best = max(range(len(parts)), key=lambda i: (shared[i], -i))
+    return parts[best] if shared[best] else None
 
 
 def core_text(passage: Passage) -> str:

@@ -9,10 +9,14 @@ how to measure them again.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
 from bot.config.base import ENV
+
+ClauseMode = Literal["off", "clause", "either"]
 
 
 class CheckSettings(BaseSettings):
@@ -53,4 +57,13 @@ class CheckSettings(BaseSettings):
         "`refutes`) for the claim to be `refuted`; chosen with CLAIMBOT_CHECK_QUOTES (see there). Higher "
         "than the support threshold: the model reads the concessions and negated side clauses of news "
         "sentences as contradictions.",
+    )
+    judge_clause: ClauseMode = Field(
+        default="off",
+        description="Judge the clause of a long quote that shares the most content words with the claim "
+        "(cut at commas and conjunctions, `bot.judging.aligned_clause`): `clause` scores that clause "
+        "instead of its sentence, `either` scores both and keeps the more decided. Off: measured with "
+        "`python -m bot.eval.tune_check --clause MODE` on the IndoNLI dev claims and the seeds' sets, "
+        "`clause` lost IndoNLI accuracy (-0.043 [-0.084, -0.007]) and `either` gave 7% decisive wrong "
+        "verdicts on both seed sets (docs/claim-checking.md).",
     )

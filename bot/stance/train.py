@@ -34,6 +34,7 @@ from bot.stance.features import (
     lexical_matrix,
     unaligned_words,
 )
+from bot.stance.lengthen import lengthen
 from bot.stance.model import CLASSES, DEFAULT_WEIGHTS, HEADS, Head, HeadName, StanceModel
 
 if TYPE_CHECKING:
@@ -195,6 +196,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="train the cross-lingual head (the one that needs e5 vectors of the training pairs) on the "
         "pairs of this many distinct claims, drawn at random (seed 0); default all",
     )
+    parser.add_argument(
+        "--long-pairs",
+        action="store_true",
+        help="train the monolingual head on every training pair and a copy of it lengthened with "
+        "unrelated content (`bot.stance.lengthen`, seed --seed), as news sentences are",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -217,7 +224,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     # Small matrices: BLAS threads only fight each other here (10x slower on 2 busy cores).
     with threadpool_limits(1):
-        sets = {"monolingual": (train, None), "crosslingual": (embedded, vectors)}
+        # Lengthened copies need no vectors: only the monolingual head, which reads none, sees them.
+        monolingual = [*train, *lengthen(train, args.seed)] if args.long_pairs else train
+        sets = {"monolingual": (monolingual, None), "crosslingual": (embedded, vectors)}
         _fit_and_save(args, embedder.model_id, sets, dev, dev_vectors)
     size = args.out.stat().st_size / 1024
     print(f"\nwrote {args.out} ({size:.0f} KiB) in {time.perf_counter() - started:.0f} s in all")
@@ -292,6 +301,7 @@ def _fit_and_save(
         "train_majority": Counter(p.label for p in sets["monolingual"][0]).most_common(1)[0][0],
         "train_pairs": len(sets["monolingual"][0]),
         "seed": args.seed,
+        "long_pairs": bool(args.long_pairs),
         "trained_on": "IndoNLI train split (Mahendra et al., EMNLP 2021), CC BY-SA 4.0",
         "heads": head_config,
         # An English claim against Indonesian evidence goes through the monolingual head on its gloss

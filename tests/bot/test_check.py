@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from bot.api.app import create_app
 from bot.check import ClaimChecker
 from bot.config.check import CheckSettings
-from bot.judging import Judged, core_text, judge
+from bot.judging import Judged, aligned_clause, core_text, judge
 from bot.models import CheckRequest, CheckResult, Evidence
 from bot.stance.model import StanceScores
 from bot.verdict import DEFAULT_CALIBRATION, VERDICTS, Calibration, decide
@@ -154,6 +154,22 @@ def test_a_pair_is_judged_by_its_own_sentence() -> None:
     assert core_text(pair.model_copy(update={"sentence_count": 1})) == text
 
 
+def test_the_aligned_clause_is_the_one_that_shares_most_with_the_claim() -> None:
+    sentence = (
+        "Meski belum ada konfirmasi resmi dari Pyongyang, namun AS menegaskan bahwa Korut memasok "
+        "senjata ke Rusia."
+    )
+    assert (
+        aligned_clause("Korut memasok senjata ke Rusia.", sentence) == "bahwa Korut memasok senjata ke Rusia"
+    )
+    # An English claim is aligned through its gloss.
+    assert aligned_clause("North Korea supplied weapons to Russia.", sentence) == (
+        "bahwa Korut memasok senjata ke Rusia"
+    )
+    assert aligned_clause("Korut memasok senjata.", "Korut memasok senjata ke Rusia.") is None  # one clause
+    assert aligned_clause("Harga beras naik.", sentence) is None  # no word shared
+
+
 # --- the real engine on the seeds -----------------------------------------------------------------------
 
 
@@ -265,6 +281,25 @@ def test_the_checker_reuses_the_index_vectors(seeded) -> None:  # type: ignore[n
         assert (row == rows[f"{a}#s{i}"][2]).all()
     with pytest.raises(NotFoundError):
         seeded.store.sentence_vectors([("no-such-article", 0)])
+
+
+@pytest.mark.parametrize("mode", ["clause", "either"])
+def test_judging_by_the_aligned_clause_scores_the_clause(seeded, mode: str) -> None:  # type: ignore[no-untyped-def]
+    plain: ClaimChecker = seeded.checker
+    claim = "Rusia memasok senjata kepada Korea Utara."
+    passages = plain.candidates(CheckRequest(claim=claim))
+    settings = plain.settings.model_copy(update={"judge_clause": mode})
+    by_clause = ClaimChecker(plain.searcher, plain.store, plain.stance, plain.grounding, settings)
+    before, after = plain.scores(claim, passages), by_clause.scores(claim, passages)
+    assert len(after) == len(passages)
+    changed = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if b != a]
+    assert changed, "some long candidate has a clause judged on its own"
+    for i in changed:
+        clause = aligned_clause(claim, core_text(passages[i]))
+        assert clause is not None or passages[i].sentence_count > 1
+    if mode == "either":  # the more decided of sentence and clause: never less decided than before
+        for b, a in zip(before, after, strict=True):
+            assert max(a.supports, a.refutes) >= max(b.supports, b.refutes) - 1e-9
 
 
 @pytest.fixture(scope="module")

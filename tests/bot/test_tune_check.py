@@ -55,3 +55,18 @@ def test_grid_keeps_only_settings_under_the_decisive_wrong_cap() -> None:
     assert best_accuracy == 1.0
     assert best.support_threshold > 0.70 and best.refute_threshold <= 0.80
     assert all(r[1].support_threshold > 0.70 for r in rows)
+
+
+def test_compare_gives_paired_differences_per_set() -> None:
+    import numpy as np
+
+    from bot.eval.tune_check import compare, paired
+
+    setting = CheckSettings(check_quotes=1, support_threshold=0.65, refute_threshold=0.75)
+    # The other model leans to support the neutral claim less: one decisive wrong verdict fewer.
+    other = [*SET[:2], claim("not_enough_evidence", 0.40, 0.10), SET[3]]
+    (line,) = compare({"set": other}, {"set": SET}, setting, setting)
+    assert "acc 1.000 vs 0.750, diff +0.250 [" in line
+    assert "decisive wrong 0.000 vs 0.250, diff -0.250 [" in line
+    same = np.array([True, False, True])
+    assert paired(same, same) == "+0.000 [+0.000, +0.000]"
