@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.answerability import Grounding, judge, name_candidates
+from tests.passages import make_passage
 from vectorstore.models import Passage
 from vectorstore.text import tokenize
 
@@ -10,17 +11,7 @@ VOCAB = set(tokenize("Kim Jong Un bertemu Putin di Rusia. Institut Unifikasi Nas
 
 
 def _p(dense: float, lexical: float, text: str = "Kim") -> Passage:
-    return Passage(
-        article_id="a",
-        sentence_index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        score=0.5,
-        dense=dense,
-        context=0.0,
-        lexical=lexical,
-    )
+    return make_passage(text, 0.5, dense=dense, context=0.0, lexical=lexical)
 
 
 def test_name_candidates_skip_the_first_word_and_common_capitalised_words() -> None:

@@ -13,6 +13,7 @@ from bot.eval.questions import evaluate, load_cases
 from bot.models import AskRequest, Citation
 from bot.quotes import cite, verify
 from tests.conftest import SEEDS, TEST_DATA
+from tests.passages import make_passage
 from vectorstore.errors import QuoteIntegrityError
 from vectorstore.models import Passage
 
@@ -161,17 +162,7 @@ def test_every_quote_is_the_original_text_at_its_span(seeded, words: list[str], 
 
 
 def _passage(text: str) -> Passage:
-    return Passage(
-        article_id="a",
-        sentence_index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        score=1.0,
-        dense=1.0,
-        context=1.0,
-        lexical=1.0,
-    )
+    return make_passage(text, lexical=1.0)
 
 
 def test_a_passage_that_differs_from_the_article_is_never_cited() -> None:

@@ -21,6 +21,7 @@ from bot.verdict import DEFAULT_CALIBRATION, VERDICTS, Calibration, decide
 from bot.verdict_text import explain, when
 from tests.bot.serving import api_settings
 from tests.conftest import SEEDS, TEST_DATA
+from tests.passages import make_passage
 from vectorstore.errors import NotFoundError
 from vectorstore.models import Passage
 
@@ -36,19 +37,7 @@ SETTINGS = CheckSettings()
 
 
 def _passage(text: str, score: float, *, day: int = 13) -> Passage:
-    return Passage(
-        article_id=f"a{day}",
-        sentence_index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        score=score,
-        dense=score,
-        context=score,
-        lexical=0.0,
-        source="Outlet",
-        published=date(2023, 9, day),
-    )
+    return make_passage(text, score, article_id=f"a{day}", source="Outlet", published=date(2023, 9, day))
 
 
 def _scores(supports: float, refutes: float) -> StanceScores:

@@ -5,21 +5,12 @@ from __future__ import annotations
 from bot.config.check import CheckSettings
 from bot.eval.tune_check import Scored, figures, grid, verdicts
 from bot.stance.model import StanceScores
+from tests.passages import make_passage
 from vectorstore.models import Passage
 
 
 def passage(text: str, score: float) -> Passage:
-    return Passage(
-        article_id="a",
-        sentence_index=0,
-        start=0,
-        end=len(text),
-        text=text,
-        score=score,
-        dense=score,
-        context=score,
-        lexical=0.0,
-    )
+    return make_passage(text, score)
 
 
 def scores(supports: float, refutes: float) -> StanceScores:
