@@ -5,12 +5,7 @@ from __future__ import annotations
 from bot.config.check import CheckSettings
 from bot.eval.tune_check import Scored, figures, grid, verdicts
 from bot.stance.model import StanceScores
-from tests.passages import make_passage
-from vectorstore.models import Passage
-
-
-def passage(text: str, score: float) -> Passage:
-    return make_passage(text, score)
+from tests.passages import make_passage as passage
 
 
 def scores(supports: float, refutes: float) -> StanceScores:
