@@ -19,20 +19,33 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 TEST_DATA = ROOT / "tests" / "data"
 
 
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the whole session, in a fresh temporary folder: many tests index the same
+    seeds, in this process or in CLI and server processes, and each text is embedded once per session
+    instead of once per test. It starts empty every run, so a clean run still embeds everything for real."""
+    return tmp_path_factory.mktemp("embedding-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's CLAIMBOT_* variables must not leak into tests."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, embedding_cache: Path) -> None:
+    """A developer's CLAIMBOT_* variables must not leak into tests; the session's embedding cache is
+    set instead (CLI runs and child processes inherit it). A test about cold embedding unsets it."""
     for key in list(os.environ):
         if key.startswith("CLAIMBOT_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("CLAIMBOT_EMBEDDING_CACHE_DIR", str(embedding_cache))
 
 
 @pytest.fixture(scope="session")
-def e5():  # type: ignore[no-untyped-def]
-    """The real default embedding model, loaded once."""
+def e5(embedding_cache: Path):  # type: ignore[no-untyped-def]
+    """The real default embedding model, loaded once, with the session's embedding cache (a test about
+    the encoder itself sets `e5.cache` to None with monkeypatch)."""
     from vectorstore.embeddings import E5Embeddings
 
-    return E5Embeddings()
+    e5 = E5Embeddings()
+    e5.use_cache(embedding_cache)
+    return e5
 
 
 def make_settings(data_dir: Path, **groups: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -73,7 +86,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, e5) -> Iterator[object]:  #
 
 
 # A test that uses one of these loads the embedding model or builds an index (the seeds' index takes
-# about 20 s on 2 cores, embedding 32 sentences several seconds when the cores are busy): it is `slow`,
+# about 20 s on 2 cores when its texts are not in the session's embedding cache yet): it is `slow`,
 # and `make test-fast` (pytest -m "not slow") leaves it out. Tests that start servers or processes
 # carry the marker themselves.
 _SLOW_FIXTURES = frozenset({"e5", "services", "seeded"})

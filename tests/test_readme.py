@@ -237,21 +237,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def workdir(
+    tmp_path_factory: pytest.TempPathFactory, embedding_cache: Path
+) -> Iterator[tuple[Path, dict[str, str]]]:
     """A folder that looks like the repository to the examples (seeds/, tests/data/), with its own index
     and reports, so running them never touches the repository's data/ or reports/."""
     work = tmp_path_factory.mktemp("readme")
     (work / "seeds").symlink_to(SEEDS, target_is_directory=True)
     (work / "tests").mkdir()
     (work / "tests" / "data").symlink_to(ROOT / "tests" / "data", target_is_directory=True)
-    # Only what a shell needs, and the shared embedding cache (same vectors, fewer seconds).
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "CLAIMBOT_EMBEDDING_CACHE_DIR")
+    # Only what a shell needs, and the session's embedding cache (same vectors, fewer seconds).
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update(
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
         CLAIMBOT_DATA_DIR=str(work / "data"),
+        CLAIMBOT_EMBEDDING_CACHE_DIR=str(embedding_cache),
         PYTHONPATH=str(ROOT),
     )
     yield work, env

@@ -103,7 +103,9 @@ def _free_port() -> int:
 
 
 def _serve(data_dir: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    # The developer's settings are left out, but not the session's embedding cache (tests/conftest.py).
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+    env["CLAIMBOT_EMBEDDING_CACHE_DIR"] = os.environ["CLAIMBOT_EMBEDDING_CACHE_DIR"]
     env |= {"CLAIMBOT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--workers", str(workers)]

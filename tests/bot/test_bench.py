@@ -26,7 +26,10 @@ def one_article(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_cold_ingest_is_a_fresh_process_with_its_own_peak_rss(one_article: Path, tmp_path: Path) -> None:
+def test_cold_ingest_is_a_fresh_process_with_its_own_peak_rss(
+    one_article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAIMBOT_EMBEDDING_CACHE_DIR")  # cold: the child encodes every text
     figures = bench.cold_ingest(one_article, tmp_path / "data")
     assert figures["articles"] == 1 and figures["failed"] == 0
     assert figures["sentences"] > 10 and figures["chunks"] > 1
@@ -49,7 +52,8 @@ def test_the_large_index_is_built_once_and_reused(tmp_path: Path) -> None:
     assert bench.large_index(source, tmp_path / "index") == kept
 
 
-def test_throughput_compares_the_same_texts(e5, one_article: Path) -> None:  # type: ignore[no-untyped-def]
+def test_throughput_compares_the_same_texts(e5, one_article: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(e5, "cache", None)  # the encoder's own speed, not the session cache's
     articles = bench.load_articles(one_article)
     figures = bench.ingest_throughput(e5, articles)
     assert figures["sample_articles"] == 1

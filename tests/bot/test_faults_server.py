@@ -154,7 +154,9 @@ def test_api_started_before_chroma_becomes_ready_by_itself(chroma: ChromaServer,
 
 # ----------------------------------------------------------------------------- kill -9 of the server
 def _serve(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    # The developer's settings are left out, but not the session's embedding cache (tests/conftest.py).
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+    env["CLAIMBOT_EMBEDDING_CACHE_DIR"] = os.environ["CLAIMBOT_EMBEDDING_CACHE_DIR"]
     env |= {"CLAIMBOT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)

@@ -1,8 +1,9 @@
 """Quality gates on the external development sets: floors with tolerance, not exact figures.
 
 For each set, 40 cases drawn at random (seed 0) are asked over an index of their own passages and
-150 others of the set's corpus (seed 0): the gold passages still compete with unrelated ones, and the
-test stays around a minute with the embeddings cached (pytest's cache folder). Each floor is the
+50 others of the set's corpus (seed 0): the gold passages still compete with unrelated ones, and the
+four indexes (about 2,000 texts) take two to three minutes to embed on 2 cores, under half a minute
+with the embeddings cached (pytest's cache folder). Each floor is the
 figure measured on this very sample less the half-width of its 95% bootstrap interval, rounded down:
 one question that flips (1/40 = 0.025) passes, a real drop fails. A ceiling (refusing answerable
 questions, decisive wrong verdicts) is the measured figure plus its half-width, rounded up. The full
@@ -30,7 +31,8 @@ DEV = SHARED_DATA / "dev"
 # who keeps an embedding cache for `make eval-dev` shares it with these tests (same texts, same vectors).
 SHARED_CACHE = os.environ.get("CLAIMBOT_EMBEDDING_CACHE_DIR")
 SAMPLE = 40
-DISTRACTORS = 150
+# 150 until 2026-12-05: 5,000 texts to embed, seven minutes of a clean `make test` on 2 cores.
+DISTRACTORS = 50
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,45 +41,48 @@ pytestmark = [
     ),
 ]
 
-# figure -> (bound, "min" for a floor or "max" for a ceiling). Measured on this sample at commit 4f5b3e5
-# (after the redesign of issues 14 and 15), 2026-12-04: value ± half-width of the 95% interval -> bound =
-# value - half-width rounded down (a ceiling: value + half-width rounded up). Floors were first set at
-# 95267ea (before the redesign); none is lowered: where a figure fell inside its interval (IDK-MRC's
-# abstention recall, 0.429 -> 0.381, one question of 21), the earlier floor stays. Raise a floor when a
-# change lifts the figure beyond its interval; never lower one to let a change through.
+# figure -> (bound, "min" for a floor or "max" for a ceiling). Measured on this sample (40 cases, 50
+# distractors) at commit 546fe5e, 2026-12-05: value ± half-width of the 95% interval -> bound = value -
+# half-width rounded down (a ceiling: value + half-width rounded up). The sample changed then (150
+# distractors before, bounds measured at 4f5b3e5 and first set at 95267ea): with the same code, 150
+# distractors still give the earlier figures (FacQA hit@5 0.825 ± 0.113), so where a bound moved it is
+# the sample's doing, each bound is the rule applied to the new figure, and the earlier figure is in
+# brackets. FacQA is the one set whose figures fell on the smaller index (three answerable questions
+# more refused), and its bounds are the looser for it. Raise a floor when a change lifts the figure
+# beyond its interval; never lower one to let a change through.
 QUESTION_GATES: dict[str, dict[str, tuple[float, str]]] = {
     "facqa": {
-        "hit@5": (0.71, "min"),  # 0.825 ± 0.113 (0.775 before)
-        "hit_within_budget": (0.71, "min"),  # 0.825 ± 0.113
-        "mrr": (0.69, "min"),  # 0.812 ± 0.119
-        "citation_precision": (0.36, "min"),  # 0.485 ± 0.123
-        "refused_answerable": (0.17, "max"),  # 0.075 ± 0.087
+        "hit@5": (0.67, "min"),  # 0.800 ± 0.125 (0.825 ± 0.113 over 150 distractors)
+        "hit_within_budget": (0.67, "min"),  # 0.800 ± 0.125 (0.825)
+        "mrr": (0.66, "min"),  # 0.787 ± 0.119 (0.812)
+        "citation_precision": (0.48, "min"),  # 0.627 ± 0.147 (0.485)
+        "refused_answerable": (0.27, "max"),  # 0.150 ± 0.113 (0.075)
     },
     "idkmrc": {  # 19 answerable, 21 unanswerable in the sample
-        "hit@5": (0.66, "min"),  # 0.842 ± 0.174 (0.737 before)
-        "hit_within_budget": (0.66, "min"),  # 0.842 ± 0.174
-        "mrr": (0.66, "min"),  # 0.842 ± 0.174
-        "citation_precision": (0.24, "min"),  # 0.362 ± 0.118
-        "abstention_recall": (0.21, "min"),  # 0.381 ± 0.219 now; the floor of 0.429 ± 0.217 stays
-        "refused_answerable": (0.14, "max"),  # 0.053 ± 0.087
+        "hit@5": (0.76, "min"),  # 0.895 ± 0.130 (0.842)
+        "hit_within_budget": (0.76, "min"),  # 0.895 ± 0.130 (0.842)
+        "mrr": (0.76, "min"),  # 0.895 ± 0.130 (0.842)
+        "citation_precision": (0.39, "min"),  # 0.529 ± 0.138 (0.362)
+        "abstention_recall": (0.25, "min"),  # 0.476 ± 0.224 (0.381)
+        "refused_answerable": (0.14, "max"),  # 0.053 ± 0.087 (0.053)
     },
     "tydiqa": {
-        "hit@5": (0.73, "min"),  # 0.850 ± 0.112 (0.725 before)
-        "hit_within_budget": (0.73, "min"),  # 0.850 ± 0.112
-        "mrr": (0.69, "min"),  # 0.808 ± 0.115
-        "citation_precision": (0.35, "min"),  # 0.438 ± 0.079
-        "refused_answerable": (0.19, "max"),  # 0.100 ± 0.088
+        "hit@5": (0.76, "min"),  # 0.875 ± 0.112 (0.850)
+        "hit_within_budget": (0.76, "min"),  # 0.875 ± 0.112 (0.850)
+        "mrr": (0.76, "min"),  # 0.863 ± 0.100 (0.808)
+        "citation_precision": (0.40, "min"),  # 0.500 ± 0.092 (0.438)
+        "refused_answerable": (0.19, "max"),  # 0.100 ± 0.088 (0.100)
     },
 }
-CLAIM_GATES: dict[str, tuple[float, str]] = {  # IndoNLI: 40 claims over their premises + 150 others
-    "accuracy": (0.46, "min"),  # 0.600 ± 0.138 (0.525 before)
-    "macro_f1": (0.41, "min"),  # 0.579 ± 0.168
-    # The verifier's point: at most a couple of decisive wrong verdicts in 40 (0.425 before).
-    "decisive_wrong": (0.07, "max"),  # 0.025 ± 0.037
+CLAIM_GATES: dict[str, tuple[float, str]] = {  # IndoNLI: 40 claims over their premises + 50 others
+    "accuracy": (0.46, "min"),  # 0.600 ± 0.138 (0.600)
+    "macro_f1": (0.41, "min"),  # 0.579 ± 0.168 (0.579)
+    # The verifier's point: at most a couple of decisive wrong verdicts in 40 (0.425 before the redesign).
+    "decisive_wrong": (0.07, "max"),  # 0.025 ± 0.037 (0.025)
     # 27 of the 27 claims with a gold quote: the bootstrap interval of a share at 1 has no width, so
     # the floor is the Wilson 95% lower bound of 27/27 instead.
     "evidence_hit": (0.87, "min"),
-    "ece": (0.31, "max"),  # 0.191 ± 0.116
+    "ece": (0.31, "max"),  # 0.197 ± 0.106 (0.191 ± 0.116)
 }
 
 

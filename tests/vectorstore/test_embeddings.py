@@ -15,6 +15,15 @@ DENIAL = (
 WEATHER = "Hujan deras mengguyur Jakarta sejak pagi sehingga banyak jalan tergenang."
 
 
+@pytest.fixture(autouse=True)
+def _no_session_cache(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """These tests are about the encoders and the cache themselves: every vector here is encoded, and
+    the session's embedding cache (tests/conftest.py) is off."""
+    monkeypatch.delenv("CLAIMBOT_EMBEDDING_CACHE_DIR")
+    if "e5" in request.fixturenames:
+        monkeypatch.setattr(request.getfixturevalue("e5"), "cache", None)
+
+
 def test_e5_is_a_langchain_embeddings_with_unit_vectors(e5: E5Embeddings) -> None:
     docs = e5.embed_documents([DENIAL, WEATHER])
     query = e5.embed_query("who denied arms transfers?")
