@@ -21,10 +21,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.eval.bootstrap import resample_weights
-from bot.stance.data import label_index, load_pairs, shared_path
+from bot.stance.data import load_pairs, shared_path
 from bot.stance.evaluate import metrics
-from bot.stance.features import lexical_matrix, unaligned_matrix, unaligned_words
-from bot.stance.train import build_vocabulary, grouped_folds
+from bot.stance.features import unaligned_matrix
+from bot.stance.train import build_vocabulary, grouped_folds, pair_features
 
 
 def classifiers() -> dict[str, Any]:
@@ -76,11 +76,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     train, dev = load_pairs(shared_path("indonli-train.jsonl")), load_pairs(shared_path("indonli-dev.jsonl"))
-    lex = lexical_matrix([p.claim for p in train], [p.evidence for p in train])
-    words = [unaligned_words(p.claim, p.evidence) for p in train]
-    dev_lex = lexical_matrix([p.claim for p in dev], [p.evidence for p in dev])
-    dev_words = [unaligned_words(p.claim, p.evidence) for p in dev]
-    y, dev_y = label_index(train), label_index(dev)
+    lex, words, y = pair_features(train)
+    dev_lex, dev_words, dev_y = pair_features(dev)
     fold = grouped_folds([p.group for p in train], args.folds, 0)
     models = ["lr", *(m for m in args.models if m != "lr")]
     cv = {m: np.zeros(len(y), dtype=np.int64) for m in models}

@@ -23,15 +23,15 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.eval.bootstrap import resample_weights
-from bot.stance.data import CACHE_DIR, embed_pairs, label_index, load_pairs, shared_path
+from bot.stance.data import CACHE_DIR, embed_pairs, load_pairs, shared_path
 from bot.stance.evaluate import metrics
-from bot.stance.features import lexical_matrix, unaligned_words
 from bot.stance.train import (
     HEAD_COLUMNS,
     build_vocabulary,
     choose,
     fit_head,
     grouped_folds,
+    pair_features,
     principal_directions,
 )
 
@@ -55,11 +55,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     train, dev = load_pairs(shared_path("indonli-train.jsonl")), load_pairs(shared_path("indonli-dev.jsonl"))
     u, v = embed_pairs(train, embedder, CACHE_DIR)
     du, dv = embed_pairs(dev, embedder, CACHE_DIR)
-    lexical = lexical_matrix([p.claim for p in train], [p.evidence for p in train])
-    words = [unaligned_words(p.claim, p.evidence) for p in train]
-    dev_lexical = lexical_matrix([p.claim for p in dev], [p.evidence for p in dev])
-    dev_words = [unaligned_words(p.claim, p.evidence) for p in dev]
-    y, dev_y = label_index(train), label_index(dev)
+    lexical, words, y = pair_features(train)
+    dev_lexical, dev_words, dev_y = pair_features(dev)
     fold = grouped_folds([p.group for p in train], args.folds, 0)
     columns = HEAD_COLUMNS["monolingual"]
     draws = resample_weights(len(dev_y))

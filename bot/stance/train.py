@@ -59,6 +59,15 @@ GLOSS_ENGLISH = True
 USES_VOCABULARY: dict[HeadName, bool] = {"monolingual": True, "crosslingual": False}
 
 
+def pair_features(
+    pairs: Sequence[Pair],
+) -> tuple[NDArray[np.float32], list[list[str]], NDArray[np.int64]]:
+    """What a head is fitted on and measured with: each pair's lexical signals, its unaligned words
+    (`unaligned_words`) and its label's index."""
+    lexical = lexical_matrix([p.claim for p in pairs], [p.evidence for p in pairs])
+    return lexical, [unaligned_words(p.claim, p.evidence) for p in pairs], label_index(pairs)
+
+
 def build_vocabulary(unaligned: Sequence[Sequence[str]], min_pairs: int = MIN_PAIRS) -> tuple[str, ...]:
     """The words that are unaligned in at least `min_pairs` pairs, sorted."""
     counts = Counter(w for words in unaligned for w in set(words))
@@ -245,18 +254,14 @@ def _fit_and_save(
 ) -> None:
     """Fit each head on its training pairs (with their vectors, or None for a lexical head), measure it
     on dev, and save the model."""
-    dev_lexical = lexical_matrix([p.claim for p in dev], [p.evidence for p in dev])
-    dev_unaligned = [unaligned_words(p.claim, p.evidence) for p in dev]
-    dev_y = label_index(dev)
+    dev_lexical, dev_unaligned, dev_y = pair_features(dev)
     no_vectors = np.zeros((len(dev), 0), dtype=np.float32)
 
     heads: dict[HeadName, Head] = {}
     head_config: dict[str, Any] = {}
     for name in HEADS:
         train, vectors = sets[name]
-        lexical = lexical_matrix([p.claim for p in train], [p.evidence for p in train])
-        unaligned = [unaligned_words(p.claim, p.evidence) for p in train]
-        y = label_index(train)
+        lexical, unaligned, y = pair_features(train)
         fold = grouped_folds([p.group for p in train], args.folds, args.seed)
         if vectors is None:
             u = v = np.zeros((len(train), 0), dtype=np.float32)
