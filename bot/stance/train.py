@@ -36,7 +36,7 @@ from bot.stance.features import (
 )
 from bot.stance.lengthen import lengthen
 from bot.stance.model import CLASSES, DEFAULT_WEIGHTS, HEADS, Head, HeadName, StanceModel
-from bot.stance.newspairs import corpus_ids, load_articles, news_pairs
+from bot.stance.newspairs import MIN_COVERAGE, corpus_ids, load_articles, news_pairs
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -224,6 +224,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--news-no-copies", action="store_true", help="no near-verbatim supports pairs")
     parser.add_argument(
+        "--news-min-coverage",
+        type=float,
+        default=MIN_COVERAGE,
+        help="share of a summary sentence's content words that its article sentence must cover (supports)",
+    )
+    parser.add_argument(
         "--news-same-article",
         action="store_true",
         help="also a neutral pair from the claim's own article (shares a name, covers under half the claim)",
@@ -264,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.news_pairs,
                 args.seed,
                 copies=not args.news_no_copies,
+                min_coverage=args.news_min_coverage,
                 same_article=args.news_same_article,
             )
             counts = Counter(p.label for p in news)
@@ -350,6 +357,7 @@ def _fit_and_save(
         "news_pairs": {
             "limit": args.news_pairs,
             "copies": not args.news_no_copies,
+            "min_coverage": args.news_min_coverage,
             "same_article": bool(args.news_same_article),
             "from": "IndoSum dev folds (Kurniawan & Louvan, 2018), CC BY-SA 4.0",
         }
