@@ -19,8 +19,9 @@ article says in other words or nearly the same ones. Each summary sentence of at
   name with it (`bot.stance.features.names`) but covers less than `NEUTRAL_MAX_COVERAGE` of it.
 
 No `refutes` pair: no honest source of contradictions exists in the data. Claims are drawn in a random
-order (seed) and each gives all its pairs until `limit` pairs are taken, so the classes stay balanced
-between supports and neutral. Every pair's `group` is its article (`indosum:ID`), so grouped folds keep an
+order (seed) and each gives its pairs (a `supports`, usually an `other` neutral, with `same_article` often
+a second neutral) until `limit` pairs are taken: about as many supports as neutral pairs, or a third
+supports with `same_article`. Every pair's `group` is its article (`indosum:ID`), so grouped folds keep an
 article's pairs on one side. Used by `python -m bot.stance.train --news-pairs N`.
 """
 
