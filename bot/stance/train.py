@@ -36,6 +36,7 @@ from bot.stance.features import (
 )
 from bot.stance.lengthen import lengthen
 from bot.stance.model import CLASSES, DEFAULT_WEIGHTS, HEADS, Head, HeadName, StanceModel
+from bot.stance.newspairs import MIN_COVERAGE, corpus_ids, load_articles, news_pairs
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -100,6 +101,7 @@ def fit_head(
     directions: tuple[NDArray[np.float32], NDArray[np.float32]],
     unaligned: Sequence[Sequence[str]] = (),
     vocabulary: Sequence[str] = (),
+    class_weight: str | None = None,
 ) -> Head:
     """Standardise the head's features and fit a multinomial logistic regression."""
     from sklearn.linear_model import LogisticRegression
@@ -121,7 +123,7 @@ def fit_head(
     x = unscaled.design(lexical, u, v, unaligned)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight=class_weight).fit((x - mean) / scale, y)
     return Head(
         columns=tuple(columns),
         evidence_mean=evidence_mean,
@@ -152,6 +154,7 @@ def choose(
     columns: Sequence[str],
     pca_grid: Sequence[int],
     unaligned: Sequence[Sequence[str]] | None = None,
+    class_weight: str | None = None,
 ) -> tuple[int, float, float]:
     """(k, C, mean macro-F1) with the best cross-validated macro-F1. With `unaligned` (each pair's
     unaligned words), each fold builds its vocabulary from its own training part."""
@@ -174,6 +177,7 @@ def choose(
                 directions=directions,
                 unaligned=words_tr,
                 vocabulary=vocabulary,
+                class_weight=class_weight,
             )
             predicted = head.proba(lexical[te], u[te], v[te], words_te).argmax(axis=1)
             scores.setdefault((k, c), []).append(metrics(y[te], predicted).macro_f1)
@@ -212,6 +216,39 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="train the monolingual head on every training pair and a copy of it lengthened with "
         "unrelated content (`bot.stance.lengthen`, seed --seed), as news sentences are",
     )
+    parser.add_argument(
+        "--news-pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add up to N news pairs (`bot.stance.newspairs`: IndoSum summary sentences against the "
+        "article sentence that says them, supports, and a related sentence of another article, neutral) "
+        "to the monolingual head's training pairs; the articles of the IndoNLI claims' corpus are left out",
+    )
+    parser.add_argument("--news-articles", type=Path, default=shared_path("indosum-dev-articles.jsonl"))
+    parser.add_argument(
+        "--news-exclude",
+        type=Path,
+        default=shared_path("dev/indonli-dev-corpus.jsonl"),
+        help="a corpus whose document ids are left out of the news pairs (the IndoNLI claims' distractors)",
+    )
+    parser.add_argument("--news-no-copies", action="store_true", help="no near-verbatim supports pairs")
+    parser.add_argument(
+        "--news-min-coverage",
+        type=float,
+        default=MIN_COVERAGE,
+        help="share of a summary sentence's content words that its article sentence must cover (supports)",
+    )
+    parser.add_argument(
+        "--news-same-article",
+        action="store_true",
+        help="also a neutral pair from the claim's own article (shares a name, covers under half the claim)",
+    )
+    parser.add_argument(
+        "--balanced",
+        action="store_true",
+        help="weigh the monolingual head's classes inversely to their frequency (class_weight)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -236,6 +273,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     with threadpool_limits(1):
         # Lengthened copies need no vectors: only the monolingual head, which reads none, sees them.
         monolingual = [*train, *lengthen(train, args.seed)] if args.long_pairs else train
+        if args.news_pairs:
+            articles = load_articles(args.news_articles, corpus_ids(args.news_exclude))
+            news = news_pairs(
+                articles,
+                args.news_pairs,
+                args.seed,
+                copies=not args.news_no_copies,
+                min_coverage=args.news_min_coverage,
+                same_article=args.news_same_article,
+            )
+            counts = Counter(p.label for p in news)
+            print(f"{len(news)} news pairs from {len(articles)} articles: {dict(counts)}")
+            monolingual = [*monolingual, *news]
         sets = {"monolingual": (monolingual, None), "crosslingual": (embedded, vectors)}
         _fit_and_save(args, embedder.model_id, sets, dev, dev_vectors)
     size = args.out.stat().st_size / 1024
@@ -270,7 +320,8 @@ def _fit_and_save(
             (u, v), (du, dv) = vectors, dev_vectors
         columns = HEAD_COLUMNS[name]
         words = unaligned if USES_VOCABULARY[name] else None
-        k, c, cv = choose(lexical, u, v, y, fold, columns, PCA_GRID[name], words)
+        weight = "balanced" if args.balanced and name == "monolingual" else None
+        k, c, cv = choose(lexical, u, v, y, fold, columns, PCA_GRID[name], words, weight)
         vocabulary = build_vocabulary(unaligned) if USES_VOCABULARY[name] else ()
         heads[name] = fit_head(
             lexical,
@@ -283,6 +334,7 @@ def _fit_and_save(
             directions=principal_directions(u, v),
             unaligned=unaligned,
             vocabulary=vocabulary,
+            class_weight=weight,
         )
         m = metrics(dev_y, heads[name].proba(dev_lexical, du, dv, dev_unaligned).argmax(axis=1))
         head_config[name] = {
@@ -308,6 +360,16 @@ def _fit_and_save(
         "train_pairs": len(sets["monolingual"][0]),
         "seed": args.seed,
         "long_pairs": bool(args.long_pairs),
+        "news_pairs": {
+            "limit": args.news_pairs,
+            "copies": not args.news_no_copies,
+            "min_coverage": args.news_min_coverage,
+            "same_article": bool(args.news_same_article),
+            "from": "IndoSum dev folds (Kurniawan & Louvan, 2018), CC BY-SA 4.0",
+        }
+        if args.news_pairs
+        else None,
+        "class_weight": "balanced" if args.balanced else None,
         "trained_on": "IndoNLI train split (Mahendra et al., EMNLP 2021), CC BY-SA 4.0",
         "heads": head_config,
         # An English claim against Indonesian evidence goes through the monolingual head on its gloss
