@@ -297,9 +297,14 @@ def answer(
     qu: Question,
     top_k: int = 5,
     abstain: Callable[[Variant, DataSet, Question, Ranked, list[int]], bool] | None = None,
+    boost: NDArray[np.float64] | None = None,
 ) -> Outcome:
+    """What variant `v` searches and answers for one question; `boost` (one value per sentence of the
+    index) is added to the fused score of every candidate, to measure a signal the product lacks."""
     ix = ds.index
     r = rank(v, ix, qu)
+    if boost is not None:
+        r.score = r.score + boost  # -inf (not a candidate) stays -inf
     top = diversify(v, ix, r, top_k)
 
     def span(i: int) -> Span:
