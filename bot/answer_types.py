@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache
+from itertools import pairwise
 
 from vectorstore.text.dates import months
 
@@ -98,6 +99,7 @@ _RELATIVE = [
     "tahun lalu",
     "tahun depan",
     "sejak",
+    "semenjak",
     "yesterday",
     "tomorrow",
     "today",
@@ -206,9 +208,33 @@ _MARKED_YEAR = re.compile(
 )
 
 
+# The months of the Hijri calendar, by which Indonesian texts date religious days ("12 Rabiul Awal",
+# "1 Syawal 1444 H"), and a day of the month named as such ("setiap tanggal 17").
+_HIJRI = re.compile(
+    r"\b(?:muharr?am|safar|rabi(?:'|u)?ul[ -]?(?:awal|akhir|tsani)|jumadil[ -]?(?:awal|akhir)|rajab|"
+    r"sya'?ban|ramadh?an|syawal|dzul[ -]?q[ao]'?(?:i)?dah|zulkaidah|dzul[ -]?hijj?ah|zulhijj?ah)\b|"
+    r"\btanggal\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
 def has_year(text: str) -> bool:
     """A year (1000-2099), or an older one marked as a year, an era or a century."""
     return bool(_YEAR.search(text) or _MARKED_YEAR.search(text))
+
+
+# Two years joined as a span ("dari 1914 hingga 1922", "sejak tahun 1669 sampai ... 1703"): the answer to a
+# "how long" question given by its ends.
+_SPAN_WORD = re.compile(r"\b(?:hingga|sampai|s\.d\.?|until|to)\b|[-\u2013\u2014]", re.IGNORECASE)
+
+
+def has_year_span(text: str) -> bool:
+    """Two different years with a span word (hingga, sampai, until, a dash) between them."""
+    years = list(_YEAR.finditer(text))
+    for a, b in pairwise(years):
+        if a.group(0) != b.group(0) and _SPAN_WORD.search(text[a.end() : b.start()]):
+            return True
+    return False
 
 
 def has_date(text: str) -> bool:
@@ -217,6 +243,7 @@ def has_date(text: str) -> bool:
         _date_words().search(text)
         or _DATE_NUM.search(text)
         or has_year(text)
+        or _HIJRI.search(text)
         or _RELATIVE_RE.search(text)
         or _RECKONED.search(text)
     )
@@ -271,6 +298,8 @@ def carries(answer_type: AnswerType, quotes: Iterable[str], units: tuple[str, ..
         return True
     if answer_type is AnswerType.DATE:
         return any(has_date(q) for q in quotes)
+    if units == _DURATION:
+        return any(has_counted(q, units) or has_year_span(q) for q in quotes)
     if units:
         return any(has_counted(q, units) for q in quotes)
     return any(has_quantity(q) for q in quotes)

@@ -67,6 +67,22 @@ def test_years_before_1900_are_dates(text: str) -> None:
     assert answers_kind("Tahun berapa itu terjadi?", text)
 
 
+def test_hijri_dates_semenjak_and_spans_of_years() -> None:
+    assert has_date("Perayaannya jatuh pada setiap tanggal 12 Rabiul Awal.")
+    assert has_date("Idulfitri 1 Syawal 1444 H jatuh pada hari Sabtu.")
+    assert has_date("Ia mulai menggambar semenjak usia SD.")
+    how_long = "Berapa lama Paus Benediktus XV menjabat?"
+    assert carries(expected_type(how_long), ["Ia bertugas dari 1914 hingga 1922."], expected_units(how_long))
+    assert carries(
+        expected_type(how_long), ["Ia dipenjara sejak 1669 sampai wafat pada 1703."], expected_units(how_long)
+    )
+    # Two years that are not the ends of one span answer no "how long" question.
+    assert not carries(expected_type(how_long), ["Pada 2022 dan 2023 ia menulis."], expected_units(how_long))
+    assert not carries(
+        expected_type(how_long), ["Pada Oktober 1990 ia pindah, lalu tokoh 1991."], expected_units(how_long)
+    )
+
+
 def test_numbers_that_are_not_years_stay_out() -> None:
     assert not has_date("Atlet itu berlari 100 m dalam 9,58 detik.")
     assert not has_date("Korea Utara memasok 300 peluru artileri.")
