@@ -271,11 +271,17 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def window_text(v: Variant, ix: Index, i: int) -> str:
-    """What is quoted for row i: the sentence with `before` / `after` neighbours of its article."""
+def window_rows(v: Variant, ix: Index, i: int) -> range:
+    """The rows quoted for row i: it and its `before` / `after` neighbours of the same article."""
     a = min(j for j in range(i - v.before, i + 1) if j >= 0 and ix.aid[j] == ix.aid[i])
     b = max(j for j in range(i, i + v.after + 1) if j < len(ix.aid) and ix.aid[j] == ix.aid[i])
-    return ix.texts[ix.aid[i]][int(ix.start[a]) : int(ix.end[b])]
+    return range(a, b + 1)
+
+
+def window_text(v: Variant, ix: Index, i: int) -> str:
+    """What is quoted for row i: the sentence with `before` / `after` neighbours of its article."""
+    rows = window_rows(v, ix, i)
+    return ix.texts[ix.aid[i]][int(ix.start[rows[0]]) : int(ix.end[rows[-1]])]
 
 
 def sentence_text(ix: Index, i: int) -> str:
@@ -308,9 +314,8 @@ def answer(
     top = diversify(v, ix, r, top_k)
 
     def span(i: int) -> Span:
-        a = min(j for j in range(i - v.before, i + 1) if j >= 0 and ix.aid[j] == ix.aid[i])
-        b = max(j for j in range(i, i + v.after + 1) if j < len(ix.aid) and ix.aid[j] == ix.aid[i])
-        return (ix.aid[i], int(ix.start[a]), int(ix.end[b]))
+        rows = window_rows(v, ix, i)
+        return (ix.aid[i], int(ix.start[rows[0]]), int(ix.end[rows[-1]]))
 
     search = [span(i) for i in top]
     refused = abstain(v, ds, qu, r, top) if abstain is not None else refuses(v, ix, qu, r, top)
@@ -340,10 +345,7 @@ def refuses(v: Variant, ix: Index, qu: Question, r: Ranked, top: list[int]) -> b
     if not top:
         return True
     if v.answer_model is not None:
-        rows = [
-            _Row(float(r.score[i]), float(r.dense[i]), float(r.lexical[i]), sentence_text(ix, i)) for i in top
-        ]
-        x = np.array([features(qu.case.question, rows, qu.missing)])
+        x = np.array([ranked_features(ix, qu, r, top)])
         return float(v.answer_model.predict_proba(x)[0, 1]) < v.answer_threshold
     question = qu.case.question
     best = max(top, key=lambda i: r.score[i])
@@ -411,15 +413,19 @@ class _Row:
     text: str
 
 
-def answerability_features(v: Variant, ds: DataSet, qu: Question) -> NDArray[np.float64]:
-    """The product's answerability features (`bot.answerability.features`) of a question's five best."""
-    ix = ds.index
-    r = rank(v, ix, qu)
-    top = diversify(v, ix, r, 5)
+def ranked_features(ix: Index, qu: Question, r: Ranked, top: Sequence[int]) -> NDArray[np.float64]:
+    """The FEATURES of a question whose rows are already ranked (`r`) and chosen (`top`)."""
     rows = [
         _Row(float(r.score[i]), float(r.dense[i]), float(r.lexical[i]), sentence_text(ix, i)) for i in top
     ]
     return np.array(features(qu.case.question, rows, qu.missing))
+
+
+def answerability_features(v: Variant, ds: DataSet, qu: Question) -> NDArray[np.float64]:
+    """The product's answerability features (`bot.answerability.features`) of a question's five best."""
+    ix = ds.index
+    r = rank(v, ix, qu)
+    return ranked_features(ix, qu, r, diversify(v, ix, r, 5))
 
 
 FEATURES = (

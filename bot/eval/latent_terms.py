@@ -93,12 +93,6 @@ def _same_article_as_previous(ds: DataSet) -> NDArray[np.bool_]:
     return np.array([False] + [aid[i] == aid[i - 1] for i in range(1, len(aid))])
 
 
-def _with_neighbours(ds: DataSet, i: int) -> list[int]:
-    """Row i and the rows before and after it in the same article (what is quoted with it)."""
-    aid = ds.index.aid
-    return [j for j in (i - 1, i, i + 1) if 0 <= j < len(aid) and aid[j] == aid[i]]
-
-
 def boosts(sim: NDArray[np.float64], joined: NDArray[np.bool_], mode: str) -> NDArray[np.float64]:
     """A question's latent-term signal per sentence: `rel` or `ctx` (see the module's text)."""
     rel = sim / max(float(sim.max(initial=0.0)), 1e-9)
@@ -137,13 +131,13 @@ def retrieval(data: dict[str, DataSet], cache: Path) -> None:
             f"  product {name}: ask {f['ask_hit5'].mean():.3f}, search {f['search_hit5'].mean():.3f}, "
             f"citation precision {f['ask_cit_prec'][0]:.2f}"
         )
+    joined = {name: _same_article_as_previous(ds) for name, ds in data.items()}
     for mode in ("rel", "ctx"):
         for w in WEIGHTS:
             cells = []
             for name, ds in data.items():
-                joined = _same_article_as_previous(ds)
                 outs = [
-                    A.answer(PRODUCT, ds, qu, boost=w * boosts(sims[name][k], joined, mode))
+                    A.answer(PRODUCT, ds, qu, boost=w * boosts(sims[name][k], joined[name], mode))
                     for k, qu in enumerate(ds.questions)
                 ]
                 f = A.figures(ds, outs)
@@ -166,11 +160,13 @@ def abstention(ds: DataSet, cache: Path, max_refused: float = 0.10) -> None:
     for k, qu in enumerate(ds.questions):
         r = A.rank(PRODUCT, ix, qu)
         top = A.diversify(PRODUCT, ix, r, 5)
-        base.append(A.answerability_features(PRODUCT, ds, qu))
+        base.append(A.ranked_features(ix, qu, r, top))
         weight = float(q[k].sum()) or 1.0
-        held = [float(q[k].minimum(s[_with_neighbours(ds, i)].max(axis=0)).sum()) / weight for i in top] or [
-            0.0
-        ]
+        # Each quote as shown, with its neighbours (`ablations.window_rows`).
+        held = [
+            float(q[k].minimum(s[list(A.window_rows(PRODUCT, ix, i))].max(axis=0)).sum()) / weight
+            for i in top
+        ] or [0.0]
         extra.append([max(held), held[0]])
     y = np.array([qu.case.answerable for qu in ds.questions])
     x = np.array(base)
