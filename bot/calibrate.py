@@ -43,7 +43,8 @@ RIGHT: dict[str, Verdict] = {
 BINS = 10
 
 
-def _one_quote(text: str) -> Passage:
+def one_quote(text: str) -> Passage:
+    """`text` as the one candidate quote of a claim (as if retrieval had found exactly it)."""
     return Passage(
         article_id="premise",
         sentence_index=0,
@@ -63,7 +64,7 @@ def pair_verdicts(
     """The verdict and deciding probability of each pair, checked as a claim with one quote."""
     out = []
     for s, premise in zip(scores, premises, strict=True):
-        decision = decide(judge([_one_quote(premise)], [s], settings), settings.check_quotes)
+        decision = decide(judge([one_quote(premise)], [s], settings), settings.check_quotes)
         out.append((decision.verdict, decision.score))
     return out
 

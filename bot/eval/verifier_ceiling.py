@@ -29,41 +29,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.calibrate import RIGHT, one_quote
 from bot.config.check import CheckSettings
 from bot.eval.bootstrap import interval, ratio, resample_weights
 from bot.eval.tune_check import THRESHOLD_GRID, Scored, outcomes, verdicts
 from bot.models import Verdict
-from vectorstore.models import Passage
 
 if TYPE_CHECKING:
     from bot.stance.model import StanceModel
-
-VERDICT_OF: dict[str, Verdict] = {
-    "supports": "supported",
-    "refutes": "refuted",
-    "neutral": "not_enough_evidence",
-}
 
 
 def alone(
     claims: Sequence[str], evidences: Sequence[str], labels: Sequence[Verdict], model: StanceModel
 ) -> list[Scored]:
     """Each claim with its evidence as its one candidate, scored by `model`."""
-    out = []
-    for claim, evidence, label in zip(claims, evidences, labels, strict=True):
-        passage = Passage(
-            article_id="evidence",
-            sentence_index=0,
-            start=0,
-            end=len(evidence),
-            text=evidence,
-            score=1.0,
-            dense=0.0,
-            context=0.0,
-            lexical=0.0,
-        )
-        out.append(Scored(label, "id", [passage], model.scores(claim, [evidence])))
-    return out
+    return [
+        Scored(label, "id", [one_quote(evidence)], model.scores(claim, [evidence]))
+        for claim, evidence, label in zip(claims, evidences, labels, strict=True)
+    ]
 
 
 def claims_with_premises(claims: Path, corpus: Path, model: StanceModel) -> list[Scored]:
@@ -109,7 +92,7 @@ def report(name: str, scored: Sequence[Scored], max_wrong: float) -> list[str]:
     """The lines printed for one set (see the module's text)."""
     draws = resample_weights(len(scored))
     labels = np.array([s.label for s in scored])
-    argmax = np.array([VERDICT_OF[s.scores[0].label] for s in scored])
+    argmax = np.array([RIGHT[s.scores[0].label] for s in scored])
     acc = interval(ratio((argmax == labels).astype(float), np.ones(len(labels))), draws)
     shipped = CheckSettings()
     lines = [
@@ -147,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sets = {
         args.claims.name: claims_with_premises(args.claims, args.corpus, model),
         args.pairs.name: alone(
-            [p.claim for p in pairs], [p.evidence for p in pairs], [VERDICT_OF[p.label] for p in pairs], model
+            [p.claim for p in pairs], [p.evidence for p in pairs], [RIGHT[p.label] for p in pairs], model
         ),
     }
     for name, scored in sets.items():

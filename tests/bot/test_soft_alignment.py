@@ -7,6 +7,7 @@ import pytest
 
 from bot.eval.soft_alignment import THRESHOLDS, WordVectors, signals, words_of
 from bot.stance.data import Pair
+from vectorstore.embeddings import E5Embeddings
 
 PAIRS = [
     # Said in other words: "memasok" / "mengirim" ("persenjataan" stems to "senjata", so it is aligned).
@@ -24,7 +25,7 @@ PAIRS = [
 
 
 @pytest.fixture(scope="module")
-def vectors(e5, tmp_path_factory: pytest.TempPathFactory) -> WordVectors:  # type: ignore[no-untyped-def]
+def vectors(e5: E5Embeddings, tmp_path_factory: pytest.TempPathFactory) -> WordVectors:
     return WordVectors(words_of(PAIRS), e5, cache_dir=tmp_path_factory.mktemp("words"))
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.config.check import CheckSettings
-from bot.eval.tune_check import verdicts
+from bot.eval.tune_check import Scored, verdicts
 from bot.eval.verifier_ceiling import alone, ceiling, report
 from bot.models import Verdict
 from bot.stance.model import StanceModel, StanceScores
 
 
-def _scored(rows: list[tuple[Verdict, float, float]]):  # type: ignore[no-untyped-def]
+def _scored(rows: list[tuple[Verdict, float, float]]) -> list[Scored]:
     scored = alone(
         [f"klaim {i}" for i in range(len(rows))],
         ["bukti"] * len(rows),
