@@ -21,7 +21,6 @@ map fitted without it) and the expected calibration error. Needs scikit-learn.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 from bot.config.check import CheckSettings
 from bot.judging import judge
 from bot.models import Verdict
-from bot.stance.data import embed_pairs, load_pairs, shared_path
+from bot.stance.data import embed_pairs, in_claim_set, load_pairs, shared_path
 from bot.stance.model import DEFAULT_WEIGHTS, StanceModel, StanceScores
 from bot.verdict import DEFAULT_CALIBRATION, Calibration, decide
 from vectorstore.models import Passage
@@ -124,10 +123,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_CALIBRATION)
     args = parser.parse_args(argv)
 
-    excluded = {json.loads(line)["id"] for line in args.exclude.read_text().splitlines() if line.strip()}
-    rows = [json.loads(line) for line in args.dev.read_text().splitlines() if line.strip()]
-    keep = [r["id"] not in excluded for r in rows]
-    pairs = [p for p, k in zip(load_pairs(args.dev), keep, strict=True) if k]
+    excluded = in_claim_set(args.dev, args.exclude)
+    pairs = [p for p, out in zip(load_pairs(args.dev), excluded, strict=True) if not out]
     from vectorstore.config import EmbeddingSettings
     from vectorstore.embeddings import E5Embeddings
 
@@ -156,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for i in np.flatnonzero(fold == f):
             confidence[i] = cal(*verdicts[i])
     table, ece = reliability(confidence.tolist(), right)
-    print(f"{len(pairs)} IndoNLI dev pairs ({len(excluded)} claims of {args.exclude.name} left out)")
+    print(f"{len(pairs)} IndoNLI dev pairs ({int(excluded.sum())} claims of {args.exclude.name} left out)")
     print("\n".join(table))
     print(f"expected calibration error (5-fold cross-fitted): {ece:.3f}")
 

@@ -24,7 +24,6 @@ hosted) and torch at run time. Data: IndoNLI (Mahendra et al., EMNLP 2021; CC BY
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -170,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import torch
 
     from bot.eval.verifier_ceiling import report
-    from bot.stance.data import label_index, load_pairs, shared_path
+    from bot.stance.data import in_claim_set, label_index, load_pairs, shared_path
     from bot.stance.model import StanceModel
     from bot.stance.train import grouped_folds
 
@@ -192,15 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     stacked = np.zeros((len(dev), 3))
     for f in range(5):
         stacked[fold == f] = stack(shipped, crossed, y, fold != f)[fold == f]
-    ids = [
-        json.loads(line)["id"] for line in shared_path("indonli-dev.jsonl").read_text().splitlines() if line
-    ]
-    claim_ids = {
-        json.loads(line)["id"]
-        for line in shared_path("dev/indonli-dev-claims.jsonl").read_text().splitlines()
-        if line.strip()
-    }
-    in_claims = np.array([i in claim_ids for i in ids])
+    in_claims = in_claim_set(shared_path("indonli-dev.jsonl"), shared_path("dev/indonli-dev-claims.jsonl"))
     held_out = stack(shipped, crossed, y, ~in_claims)
     claims = [p for p, keep in zip(dev, in_claims, strict=True) if keep]
     cap = args.max_decisive_wrong

@@ -61,6 +61,18 @@ def load_pairs(path: str | Path) -> list[Pair]:
     return pairs
 
 
+def in_claim_set(pairs: str | Path, claims: str | Path) -> NDArray[np.bool_]:
+    """For each pair of the IndoNLI JSONL `pairs`, whether its id is a claim of the claim set `claims`
+    (the external claim set is made of IndoNLI dev pairs, which calibration and stacking leave out)."""
+
+    def ids(path: str | Path) -> list[str]:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        return [str(json.loads(line)["id"]) for line in lines if line.strip()]
+
+    wanted = set(ids(claims))
+    return np.array([i in wanted for i in ids(pairs)], dtype=bool)
+
+
 def label_index(pairs: Sequence[Pair]) -> NDArray[np.int64]:
     """The labels as indices into `CLASSES`."""
     return np.array([CLASSES.index(p.label) for p in pairs], dtype=np.int64)

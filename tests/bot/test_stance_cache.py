@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.stance.data import rows_by_text
+from bot.stance.data import in_claim_set, rows_by_text
 
 
 def test_rows_come_in_the_order_asked_and_the_file_is_read_back_instead_of_computing(tmp_path: Path) -> None:
@@ -27,3 +27,10 @@ def test_rows_come_in_the_order_asked_and_the_file_is_read_back_instead_of_compu
     assert len(list(tmp_path.glob("*.npy"))) == 1
     rows(["naik", "beras"], tag="another model")  # another tag is another file
     assert len(calls) == 2 and len(list(tmp_path.glob("*.npy"))) == 2
+
+
+def test_in_claim_set_marks_the_pairs_whose_id_is_a_claim(tmp_path: Path) -> None:
+    pairs, claims = tmp_path / "pairs.jsonl", tmp_path / "claims.jsonl"
+    pairs.write_text('{"id": "a"}\n\n{"id": "b"}\n{"id": "c"}\n', encoding="utf-8")
+    claims.write_text('{"id": "c", "claim": "x"}\n{"id": "z", "claim": "y"}\n', encoding="utf-8")
+    assert in_claim_set(pairs, claims).tolist() == [False, False, True]
